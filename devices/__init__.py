@@ -1,0 +1,1 @@
+"""Scanner and scale readers over pyserial (no Qt)."""

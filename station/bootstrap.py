@@ -1,0 +1,141 @@
+"""Wiring: builds the database, backend client, sync, printers, devices and core from a Config.
+
+Nothing is built at import time; the GUI, the CLI and the tests all start here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from devices.scanner import SerialScanner
+from printing.targets import PrintTarget, parse_target
+from station.config import Config
+from station.services.core import StationCore
+from station.services.desk import Desk, DeskParts
+from station.services.documents import DocumentPrinter
+from station.services.packing import PackingService
+from station.services.views import Mode
+from station.storage.db import Database
+from station.sync.catalog import CatalogHolder, CatalogRefresher, OrderLookup
+from station.sync.client import BackendClient, resolve_token
+from station.sync.relay import Relay, SyncStatus
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Station:
+    """The wired application: start() brings it up, stop() takes it down in order."""
+
+    config: Config
+    db: Database
+    core: StationCore
+    relay: Relay
+    catalog: CatalogHolder
+    client: BackendClient | None
+    refresher: CatalogRefresher | None = None
+    scanner: SerialScanner | None = None
+    _stoppers: list[Callable[[], None]] = field(default_factory=list)
+
+    def start(self) -> None:
+        self.core.start()
+        if self.refresher is not None:
+            self.refresher.refresh_now()  # first catalog before the first scan
+            self.refresher.start()
+            self._stoppers.append(self.refresher.stop)
+        self.relay.start()
+        self._stoppers.append(self.relay.stop)
+        if self.scanner is not None:
+            self.scanner.start()
+            self._stoppers.append(self.scanner.stop)
+        self._stoppers.append(self.core.stop)
+
+    def stop(self) -> None:
+        for stop in reversed(self._stoppers):
+            try:
+                stop()
+            except Exception:
+                log.exception("stopping a part failed")
+        self._stoppers.clear()
+        if self.client is not None:
+            self.client.close()
+        self.db.dispose()
+
+
+def open_database(config: Config) -> Database:
+    """The database, migrated to the latest schema (also what `station db upgrade` does)."""
+    db = Database(config.database_url)
+    db.upgrade()
+    return db
+
+
+def make_client(config: Config) -> BackendClient | None:
+    if not config.backend.url:
+        return None
+    return BackendClient(config.backend.url, token=resolve_token(config.backend.token_file),
+                         station_id=config.station.id, timeout_s=config.backend.timeout_s,
+                         ca_bundle=config.backend.ca_bundle)
+
+
+def printer_targets(config: Config) -> Callable[[str], PrintTarget]:
+    targets = {name: parse_target(config.printer_target(name)) for name in ("label", "item", "document")}
+    return targets.__getitem__
+
+
+def build_station(config: Config, *, catalog_file: dict[str, Any] | None = None) -> Station:
+    """Wire every part; `catalog_file` seeds the catalog when none was stored yet (demo, offline)."""
+    db = open_database(config)
+    client = make_client(config)
+    catalog = CatalogHolder(db)
+    if catalog_file is not None and not catalog.current().version:
+        catalog.install(catalog_file)
+    targets = printer_targets(config)
+    start_mode: Mode = "returns" if config.station.start_mode == "returns" else "pack"
+    desk = Desk(DeskParts(
+        station_id=config.station.id, start_mode=start_mode,
+        auto_complete=config.packing.auto_complete, db=db, catalog=catalog,
+        orders=OrderLookup(db, client), packing=PackingService(db, config.station.id),
+        printer=DocumentPrinter(targets, config.printers.document.paper)))
+    core = StationCore(desk)
+    relay = Relay(db, client, station_id=config.station.id, batch_size=config.backend.batch_size,
+                  on_status=lambda status: _show_sync(core, status))
+    desk.p.on_event_recorded = relay.wake
+    core.update_status(printer=targets("label").describe(), printer_ok=True,
+                       backend="offline" if client is None else "connecting", backend_ok=False)
+    station = Station(config, db, core, relay, catalog, client)
+    if client is not None:
+        station.refresher = CatalogRefresher(catalog, client, config.backend.catalog_refresh_s,
+                                             on_result=lambda ok, msg: _show_backend(core, ok, msg))
+    if config.scanner.port:
+        station.scanner = _make_scanner(config, core)
+    return station
+
+
+def _make_scanner(config: Config, core: StationCore) -> SerialScanner:
+    states = {"connected": "scanner connected", "connecting": "scanner connecting",
+              "reconnecting": "scanner reconnecting", "absent": "scanner absent"}
+
+    def on_state(state: str) -> None:
+        core.update_status(scanner=states.get(state, f"scanner {state}"), scanner_ok=state == "connected")
+
+    core.update_status(scanner="scanner connecting", scanner_ok=False)
+    return SerialScanner(config.scanner.port, config.scanner.baudrate, on_scan=core.submit_scan,
+                         on_error=core.report_error, on_state=on_state)
+
+
+def _show_sync(core: StationCore, status: SyncStatus) -> None:
+    text = "backend reachable" if status.reachable else status.message
+    core.update_status(backend=text, backend_ok=bool(status.reachable),
+                       events_waiting=status.waiting, dead_letters=status.dead)
+
+
+def _show_backend(core: StationCore, ok: bool, message: str) -> None:
+    core.update_status(backend="backend reachable" if ok else message, backend_ok=ok)
+
+
+def resources_dir() -> Path:
+    return Path(__file__).resolve().parents[1] / "resources"

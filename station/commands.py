@@ -1,0 +1,217 @@
+"""What each `station` subcommand does; the parser is in cli.py."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from sqlalchemy import select, update
+
+from station.cli import CommandError, GuiRunner, data_path
+from station.config import Config, ConfigError
+
+
+def run_gui(config: Config, gui: GuiRunner) -> int:
+    from station.bootstrap import build_station
+
+    app = build_station(config)
+    app.start()
+    try:
+        return gui(app)
+    finally:
+        app.stop()
+
+
+def run_demo(args: argparse.Namespace, gui: GuiRunner) -> int:
+    from station.bootstrap import build_station
+    from station.demo import demo_config, make_profile, start_demo_backend
+
+    base = Path(args.profile_dir) if args.profile_dir else None
+    profile = make_profile(base)
+    backend = start_demo_backend(profile)
+    app = build_station(demo_config(profile, backend.url))
+    print(f"demo profile: {profile}\nreference backend: {backend.url}\n"
+          f"printouts: {profile / 'prints'}\n"
+          "sign in with badge EMP-1001, then scan or type order SO-100234", flush=True)
+    app.start()
+    try:
+        return gui(app)
+    finally:
+        app.stop()
+        backend.stop()
+
+
+def run_backend(args: argparse.Namespace) -> int:
+    from station.demo import DEMO_DATA
+    from station.refbackend import ReferenceBackend
+
+    data = data_path(args.data, DEMO_DATA)
+    if not data.is_file():
+        raise CommandError(f"backend: data file not found: {data}")
+    db = data_path(args.db, data.with_suffix(".events.db"))
+    token = args.token or os.environ.get("STATION_BACKEND_TOKEN") or None
+    try:
+        backend = ReferenceBackend(data, db, host=args.host, port=args.port, token=token)
+    except OSError as exc:
+        raise CommandError(f"backend: cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
+    print(f"reference backend on {backend.url} (data {data}, events {db})", flush=True)
+    backend.serve_forever()
+    return 0
+
+
+def db_upgrade(config: Config) -> int:
+    from station.bootstrap import open_database
+
+    db = open_database(config)
+    db.dispose()
+    print(f"database up to date: {_safe_url(config.database_url)}")
+    return 0
+
+
+def sync(config: Config, action: str) -> int:
+    from station.bootstrap import open_database
+    from station.storage.models import OutboxRow
+    from station.storage.outbox import outbox_counts
+
+    db = open_database(config)
+    try:
+        if action == "retry":
+            with db.unit_of_work() as s:
+                dead_ids = list(s.execute(select(OutboxRow.id).where(OutboxRow.state == "dead")).scalars())
+                s.execute(update(OutboxRow).where(OutboxRow.id.in_(dead_ids))
+                          .values(state="pending", next_attempt_at=None, lease_until=None))
+                moved = len(dead_ids)
+            print(f"{moved} dead-letter event(s) queued again")
+        with db.read() as s:
+            counts = outbox_counts(s)
+            dead = s.execute(select(OutboxRow).where(OutboxRow.state == "dead")
+                             .order_by(OutboxRow.stationseq)).scalars().all()
+        print(f"pending {counts['pending']}, delivered {counts['delivered']}, dead {counts['dead']}")
+        for row in dead:
+            print(f"  dead #{row.stationseq} {row.type} {row.subject} {row.id}: {row.last_error}")
+    finally:
+        db.dispose()
+    return 0
+
+
+def audit_verify(config: Config) -> int:
+    from sqlalchemy import func
+
+    from station.bootstrap import open_database
+    from station.storage.audit import verify_chain
+    from station.storage.models import AuditRow
+
+    db = open_database(config)
+    try:
+        with db.read() as s:
+            broken = verify_chain(s)
+            total = s.execute(select(func.count()).select_from(AuditRow)).scalar_one()
+    finally:
+        db.dispose()
+    if broken is not None:
+        print(f"audit trail broken at row {broken.id} ({broken.station_id}, {broken.at:%Y-%m-%d %H:%M:%S}, "
+              f"{broken.action})", file=sys.stderr)
+        return 1
+    print(f"audit trail intact: {total} row(s)")
+    return 0
+
+
+def print_command_sheet(config: Config, out: str | None) -> int:
+    from printing.documents.command_sheet import render_command_sheet
+    from printing.targets import PrintError, parse_target
+    from station.domain.commands import COMMANDS
+
+    pdf = render_command_sheet(list(COMMANDS.items()), config.printers.document.paper)
+    if out:
+        Path(out).write_bytes(pdf)
+        print(f"command sheet written to {out}")
+        return 0
+    try:
+        where = parse_target(config.printer_target("document")).send_pdf("command-sheet", "commands", pdf)
+    except PrintError as exc:
+        raise CommandError(f"command sheet did not print: {exc}") from None
+    print(f"command sheet sent to {where}")
+    return 0
+
+
+def report_daily(config: Config, args: argparse.Namespace) -> int:
+    raise CommandError("the daily report is not available in this version of the station")
+
+
+def check(config: Config) -> int:
+    """One line per part; exit 1 when any part fails."""
+    results = [("config", True, str(config.source) if config.source else "defaults (no config file)")]
+    results.append(_check_database(config))
+    results.append(_check_backend(config))
+    results.append(_check_scanner(config))
+    results.extend(_check_printers(config))
+    for name, ok, text in results:
+        print(f"{name:<17} {'ok  ' if ok else 'FAIL'} {text}")
+    return 0 if all(ok for _, ok, _ in results) else 1
+
+
+def _check_database(config: Config) -> tuple[str, bool, str]:
+    from station.bootstrap import open_database
+    from station.storage.db import StorageError
+
+    try:
+        db = open_database(config)
+    except (StorageError, Exception) as exc:
+        return "database", False, f"{_safe_url(config.database_url)}: {exc}"
+    db.dispose()
+    return "database", True, f"{_safe_url(config.database_url)} (migrated)"
+
+
+def _check_backend(config: Config) -> tuple[str, bool, str]:
+    from station.bootstrap import make_client
+    from station.sync.client import BackendError
+
+    try:
+        client = make_client(config)
+    except BackendError as exc:
+        return "backend", False, str(exc)
+    if client is None:
+        return "backend", True, "offline by configuration (backend.url is empty): events wait"
+    try:
+        fetched = client.get_catalog(None)
+        version = (fetched.body or {}).get("version", "?")
+        return "backend", True, f"{config.backend.url} reachable, catalog {version}"
+    except BackendError as exc:
+        return "backend", False, f"{config.backend.url}: {exc}"
+    finally:
+        client.close()
+
+
+def _check_scanner(config: Config) -> tuple[str, bool, str]:
+    from devices.scanner import ScannerError, check_port
+
+    if not config.scanner.port:
+        return "scanner", True, "keyboard-wedge scanners only (scanner.port is empty)"
+    try:
+        return "scanner", True, check_port(config.scanner.port, config.scanner.baudrate)
+    except ScannerError as exc:
+        return "scanner", False, str(exc)
+
+
+def _check_printers(config: Config) -> list[tuple[str, bool, str]]:
+    from printing.targets import PrintError, parse_target
+
+    lines = []
+    for name in ("label", "item", "document"):
+        try:
+            lines.append((f"printer {name}", True, parse_target(config.printer_target(name)).check()))
+        except (PrintError, ValueError) as exc:
+            lines.append((f"printer {name}", False, str(exc)))
+    return lines
+
+
+def _safe_url(url: str) -> str:
+    """The database URL without its password."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        raise ConfigError("database.url", "not a valid SQLAlchemy database URL") from None

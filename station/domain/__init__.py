@@ -1,0 +1,1 @@
+"""Plain data: orders, returns, catalog, barcodes, events."""

@@ -1,0 +1,297 @@
+"""The desk: what one scan means here and now (scanning.md), and the screen state that follows.
+
+Runs on the single scan-consumer thread, so its state needs no lock; screens get frozen views.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from station.domain.barcodes import Gs1Error, looks_like_gs1, parse_gs1
+from station.domain.catalog import Catalog, Match, Staff
+from station.domain.commands import COMMANDS, is_command
+from station.domain.scan import Scan
+from station.services.documents import DocumentPrinter, PrintJob
+from station.services.packing import OpenOrder, PackingService
+from station.services.views import (
+    Feedback,
+    LineView,
+    Mode,
+    OperatorView,
+    OrderView,
+    ScreenState,
+)
+from station.storage.audit import Actor, append_audit
+from station.storage.db import Database
+from station.sync.catalog import CatalogHolder, LookupFailed, OrderLookup
+from station.workflows.packing import (
+    Counted,
+    PackingState,
+    Unit,
+    line_progress,
+    refusal_for_status,
+    undo_last,
+)
+from station.workflows.packing import count as count_unit
+
+log = logging.getLogger(__name__)
+
+SIGNED_OUT = Feedback("idle", "Scan your badge to sign in")
+ROLE_MODES: dict[str, Mode] = {"packer": "pack", "returns": "returns", "supervisor": "pack"}
+
+
+def ok(message: str, detail: str = "") -> Feedback:
+    return Feedback("ok", message, detail, "success")
+
+
+def error(message: str, detail: str = "") -> Feedback:
+    return Feedback("error", message, detail, "error")
+
+
+def warn(message: str, detail: str = "") -> Feedback:
+    return Feedback("warn", message, detail, "attention")
+
+
+@dataclass
+class DeskParts:
+    station_id: str
+    start_mode: Mode
+    auto_complete: bool
+    db: Database
+    catalog: CatalogHolder
+    orders: OrderLookup
+    packing: PackingService
+    printer: DocumentPrinter
+    on_event_recorded: Callable[[], None] = field(default=lambda: None)
+
+
+class Desk:
+    def __init__(self, parts: DeskParts) -> None:
+        self.p = parts
+        self.mode: Mode = parts.start_mode
+        self.operator: Staff | None = None
+        self.current: OpenOrder | None = None
+        self.feedback: Feedback = SIGNED_OUT
+        self.last_jobs: list[PrintJob] = []
+        self.last_sent: tuple[str, ...] = ()
+
+    # -- entry point -------------------------------------------------------------------------------
+    def handle(self, scan: Scan) -> ScreenState:
+        code = scan.code.strip()
+        if code:
+            self.feedback = self._dispatch(code, scan)
+        return self.screen()
+
+    def _dispatch(self, code: str, scan: Scan) -> Feedback:
+        catalog = self.p.catalog.current()
+        if is_command(code):
+            return self._command(code)
+        staff = catalog.staff.get(code)
+        if staff is not None:
+            return self._sign_in(staff)
+        if self.operator is None:
+            return error("Sign in first", f"scan your badge; {code!r} was not read")
+        if self.mode != "pack":
+            return warn("Returns are not processed on this station yet",
+                        "scan CMD-MODE-PACK to pack orders")
+        if self.current is None:
+            return self._open_order(code)
+        return self._product(code, scan, catalog)
+
+    # -- people and modes ---------------------------------------------------------------------------
+    def _sign_in(self, staff: Staff) -> Feedback:
+        previous = self.operator
+        self.operator = staff
+        if not staff.may(self.mode):
+            self.mode = ROLE_MODES[staff.role]
+        self._audit("sign_in", None, {"name": staff.name, "handover_from": previous.badge
+                                      if previous and previous.badge != staff.badge else None})
+        hint = "Scan the next item" if self.current else "Scan an order number"
+        return ok(f"Signed in: {staff.name}", hint)
+
+    def _sign_out(self) -> Feedback:
+        if self.operator is None:
+            return SIGNED_OUT
+        if self.current is not None:
+            self.p.packing.park(self.current, self.operator)
+            self.current = None
+        self._audit("sign_out", None, {})
+        self.operator = None
+        return Feedback("info", "Signed out", "Scan your badge to sign in")
+
+    def _switch_mode(self, mode: Mode) -> Feedback:
+        if self.operator is None:
+            return error("Sign in first")
+        if not self.operator.may(mode):
+            return error(f"{self.operator.name} may not work in {mode} mode")
+        if self.current is not None:
+            return error("Finish the open order first", "or scan CMD-CANCEL to put it aside")
+        self.mode = mode
+        return ok("Packing" if mode == "pack" else "Returns")
+
+    # -- commands -------------------------------------------------------------------------------------
+    def _command(self, code: str) -> Feedback:
+        if code == "CMD-SIGN-OUT":
+            return self._sign_out()
+        if self.operator is None:
+            return error("Sign in first", f"{code} needs someone signed in")
+        if code in ("CMD-MODE-PACK", "CMD-MODE-RETURNS"):
+            return self._switch_mode("pack" if code == "CMD-MODE-PACK" else "returns")
+        if code == "CMD-REPRINT":
+            return self._reprint()
+        if self.current is None:
+            return error(f"No open order for {code}", "scan an order number first")
+        handlers = {"CMD-DONE": self._done, "CMD-CANCEL": self._cancel, "CMD-UNDO": self._undo}
+        handler = handlers.get(code)
+        if handler is None:
+            meaning = COMMANDS.get(code, "unknown command")
+            return warn(f"{code} is not available here", meaning)
+        return handler()
+
+    def _done(self) -> Feedback:
+        assert self.current is not None
+        remaining = sum(max(0, p.line.quantity - p.counted)
+                        for p in line_progress(self.current.state, self.p.catalog.current()))
+        if remaining:
+            return error(f"{remaining} unit(s) still to scan", "the order cannot be completed yet")
+        return self._complete(None)
+
+    def _cancel(self) -> Feedback:
+        assert self.current is not None and self.operator is not None
+        number = self.current.state.order.order_number
+        self.p.packing.park(self.current, self.operator)
+        self.current = None
+        return warn(f"Order {number} put aside", "scan it again to carry on where you stopped")
+
+    def _undo(self) -> Feedback:
+        assert self.current is not None and self.operator is not None
+        undone = undo_last(self.current.state)
+        if undone is None:
+            return warn("Nothing to undo")
+        state, unit = undone
+        self.p.packing.undo(self.current, unit, self.operator)
+        self.current = OpenOrder(self.current.session_id, state, self.current.started_at,
+                                 self.current.resumed)
+        return warn(f"Took back {unit.quantity} × {unit.sku}", "take it out of the box")
+
+    def _reprint(self) -> Feedback:
+        if not self.last_jobs:
+            return warn("Nothing to reprint yet")
+        outcome = self.p.printer.send(self.last_jobs)
+        self._audit("reprint", self.last_jobs[0].subject, {"documents": [j.document for j in self.last_jobs]})
+        if outcome.errors:
+            return error("Reprint failed", "; ".join(outcome.errors))
+        self.last_sent = outcome.sent
+        return ok("Printed again", ", ".join(j.document for j in self.last_jobs))
+
+    # -- packing ----------------------------------------------------------------------------------------
+    def _open_order(self, code: str) -> Feedback:
+        assert self.operator is not None
+        try:
+            order, _fresh = self.p.orders.find(code)
+        except LookupFailed as exc:
+            self._audit("scan.refused", code, {"reason": str(exc)})
+            return error(str(exc))
+        refusal = refusal_for_status(order)
+        if refusal is not None:
+            self._audit("scan.refused", code, {"reason": refusal})
+            if order.status in ("packed", "shipped"):
+                return warn(refusal.capitalize(), "a supervisor may allow a repack")
+            return error(refusal.capitalize())
+        self.current = self.p.packing.open(order, self.operator)
+        verb = "Resumed" if self.current.resumed else "Order"
+        return ok(f"{verb} {order.order_number}", f"{order.customer.name}: scan each item")
+
+    def _product(self, code: str, scan: Scan, catalog: Catalog) -> Feedback:
+        assert self.current is not None and self.operator is not None
+        match = self._match(code, scan, catalog)
+        if isinstance(match, Feedback):
+            self._audit("scan.refused", self.current.state.order.order_number,
+                        {"code": code, "reason": match.message})
+            return match
+        result = count_unit(self.current.state, catalog, match, code)
+        if not isinstance(result, Counted):
+            self._audit("scan.refused", self.current.state.order.order_number,
+                        {"code": code, "reason": result.reason})
+            return error(result.reason)
+        if result.complete and self.p.auto_complete:
+            self.current = OpenOrder(self.current.session_id, result.state, self.current.started_at,
+                                     self.current.resumed)
+            return self._complete(result.unit)
+        self.p.packing.count(self.current, result.unit, self.operator)
+        self.current = OpenOrder(self.current.session_id, result.state, self.current.started_at,
+                                 self.current.resumed)
+        if result.complete:
+            return ok(f"+{result.unit.quantity} {match.product.name}", "all counted: scan CMD-DONE")
+        return ok(f"+{result.unit.quantity} {match.product.name}", result.unit.sku)
+
+    def _match(self, code: str, scan: Scan, catalog: Catalog) -> Match | Feedback:
+        found = catalog.match(code)
+        if found is None and looks_like_gs1(code, scan.symbology):
+            try:
+                gs1 = parse_gs1(code, scan.symbology)
+            except Gs1Error as exc:
+                return error(str(exc))
+            found = catalog.match_gtin14(gs1.gtin) if gs1.gtin else None
+        if found is not None:
+            return found
+        if code == self.current.state.order.order_number if self.current else False:
+            return warn(f"Order {code} is already open", "scan its items")
+        if catalog.insert_by_barcode(code) or catalog.box_by_barcode(code):
+            return warn(f"{code} is not recorded on this station yet", "scan the order's items")
+        return error(f"Unknown barcode {code}", "not a product of this catalog")
+
+    def _complete(self, unit: Unit | None) -> Feedback:
+        assert self.current is not None and self.operator is not None
+        current, operator, catalog = self.current, self.operator, self.p.catalog.current()
+        self.p.packing.complete(current, catalog, operator, unit)
+        self.current = None
+        self.p.on_event_recorded()
+        return self._print_packed(current.state, catalog, operator)
+
+    def _print_packed(self, state: PackingState, catalog: Catalog, operator: Staff) -> Feedback:
+        number = state.order.order_number
+        self.last_jobs = self.p.printer.packed_order_jobs(state, catalog, station_id=self.p.station_id,
+                                                          packed_by=operator.name)
+        outcome = self.p.printer.send(self.last_jobs)
+        self.last_sent = outcome.sent
+        self._audit("print", number, {"documents": [j.document for j in self.last_jobs],
+                                      "errors": list(outcome.errors)})
+        if outcome.errors:
+            return warn(f"Order {number} packed, but printing failed",
+                        "; ".join(outcome.errors) + " (scan CMD-REPRINT)")
+        return ok(f"Order {number} packed", "slip and label printed: scan the next order")
+
+    # -- views ------------------------------------------------------------------------------------------
+    def _audit(self, action: str, subject: str | None, detail: dict[str, object]) -> None:
+        actor = Actor(self.operator.badge, self.operator.role) if self.operator else None
+        with self.p.db.unit_of_work() as s:
+            append_audit(s, station_id=self.p.station_id, action=action, subject=subject,
+                         detail=dict(detail), actor=actor)
+
+    def screen(self) -> ScreenState:
+        operator = (OperatorView(self.operator.badge, self.operator.name, self.operator.role)
+                    if self.operator else None)
+        order = _order_view(self.current.state, self.p.catalog.current()) if self.current else None
+        feedback = self.feedback
+        if operator is not None and order is None and feedback.level == "idle":
+            feedback = Feedback("idle", "Scan an order number")
+        return ScreenState(self.p.station_id, self.mode, operator, order, feedback, self.last_sent)
+
+
+def _order_view(state: PackingState, catalog: Catalog) -> OrderView:
+    lines: list[LineView] = []
+    for p in line_progress(state, catalog):
+        name = p.product.name if p.product else f"{p.line.sku} (not in the catalog)"
+        lines.append(LineView(p.line.line_id, p.line.sku, name, p.line.quantity, p.counted))
+        for sku, have, needed in p.components:
+            component = catalog.products.get(sku)
+            lines.append(LineView(p.line.line_id, sku, component.name if component else sku,
+                                  needed, have, indent=True))
+    order = state.order
+    ship_to = f"{order.ship_to.name}, {order.ship_to.city}, {order.ship_to.country}"
+    return OrderView(order.order_number, order.status, order.customer.name, ship_to,
+                     order.shipping.carrier, order.shipping.service, tuple(lines),
+                     order.gift_message, order.notes)

@@ -1,0 +1,89 @@
+"""Documents for a packed order: the packing slip and one 4x6 label per package, sent to their printers.
+
+Printing comes after the transaction that recorded the work: a printer that is off never loses a fact.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from printing.documents.packing_slip import render_packing_slip
+from printing.documents.shipping_label import render_shipping_label
+from printing.model import Address, PackingSlip, ShippingLabel, SlipLine
+from printing.targets import PrintError, PrintTarget
+from station.domain.catalog import Catalog
+from station.domain.orders import Address as OrderAddress
+from station.workflows.packing import PackingState, line_progress
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PrintOutcome:
+    sent: tuple[str, ...]  # where each document went
+    errors: tuple[str, ...]  # one clear line per failed document
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    printer: str  # "label" | "document"
+    document: str
+    subject: str
+    pdf: bytes
+
+
+class DocumentPrinter:
+    """Renders documents and hands them to the configured targets."""
+
+    def __init__(self, targets: Callable[[str], PrintTarget], paper: str) -> None:
+        self._targets = targets
+        self._paper = paper
+
+    def packed_order_jobs(self, state: PackingState, catalog: Catalog, *, station_id: str,
+                          packed_by: str, packed_at: datetime | None = None) -> list[PrintJob]:
+        order = state.order
+        packed_at = packed_at or datetime.now(UTC)
+        ship_to = _address(order.ship_to)
+        slip = PackingSlip(
+            order_number=order.order_number, placed_at=order.placed_at or packed_at,
+            customer_name=order.customer.name, ship_to=ship_to, lines=_slip_lines(state, catalog),
+            inserts=(), gift_message=order.gift_message, notes=order.notes, station_id=station_id,
+            packed_by=packed_by, packed_at=packed_at, package_count=1)
+        label = ShippingLabel(
+            order_number=order.order_number, ship_to=ship_to, carrier=order.shipping.carrier,
+            service=order.shipping.service, tracking_number=order.shipping.tracking_number,
+            package_no=1, package_count=1, weight_g=None, station_id=station_id)
+        return [
+            PrintJob("document", "packing-slip", order.order_number,
+                     render_packing_slip(slip, self._paper)),
+            PrintJob("label", "label-1", order.order_number, render_shipping_label(label)),
+        ]
+
+    def send(self, jobs: list[PrintJob]) -> PrintOutcome:
+        sent, errors = [], []
+        for job in jobs:
+            try:
+                sent.append(self._targets(job.printer).send_pdf(job.document, job.subject, job.pdf))
+            except (PrintError, OSError) as exc:
+                log.warning("print of %s %s failed: %s", job.document, job.subject, exc)
+                errors.append(f"{job.document} for {job.subject} did not print: {exc}")
+        return PrintOutcome(tuple(sent), tuple(errors))
+
+
+def _address(address: OrderAddress) -> Address:
+    return Address(address.name, address.company, address.line1, address.line2, address.city,
+                   address.postcode, address.region, address.country, address.phone)
+
+
+def _slip_lines(state: PackingState, catalog: Catalog) -> tuple[SlipLine, ...]:
+    lines: list[SlipLine] = []
+    for progress in line_progress(state, catalog):
+        name = progress.product.name if progress.product else progress.line.sku
+        lines.append(SlipLine(progress.line.sku, name, progress.line.quantity))
+        for sku, _have, needed in progress.components:
+            component = catalog.products.get(sku)
+            lines.append(SlipLine(sku, component.name if component else sku, needed, indent=True))
+    return tuple(lines)

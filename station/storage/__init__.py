@@ -1,0 +1,1 @@
+"""SQLAlchemy models, unit of work and Alembic migrations."""

@@ -1,0 +1,69 @@
+"""Recording facts: per-station counters, outbox events written in the caller's transaction."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from station.storage.models import CounterRow, OutboxRow
+
+
+def next_counter(session: Session, station_id: str, name: str) -> int:
+    """The next value of a per-station sequence; atomic, never reused (it commits with the caller)."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(insert(CounterRow).values(station_id=station_id, name=name, value=0)
+                    .on_conflict_do_nothing())
+    value = session.execute(
+        update(CounterRow)
+        .where(CounterRow.station_id == station_id, CounterRow.name == name)
+        .values(value=CounterRow.value + 1)
+        .returning(CounterRow.value)
+    ).scalar_one()
+    return int(value)
+
+
+def record_event(session: Session, *, station_id: str, type: str, subject: str,
+                 data: dict[str, Any], time: datetime) -> OutboxRow:
+    """Write one event to the outbox in the caller's transaction: its id is made here, once."""
+    row = OutboxRow(
+        id=str(uuid.uuid4()), station_id=station_id,
+        stationseq=next_counter(session, station_id, "stationseq"),
+        type=type, subject=subject, time=time.astimezone(UTC).replace(microsecond=0),
+        data=data, state="pending", attempts=0, next_attempt_at=None,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def rfc3339(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def cloudevent(row: OutboxRow) -> dict[str, Any]:
+    """The CloudEvents 1.0 JSON of a stored event; the same row always gives the same body."""
+    return {
+        "specversion": "1.0",
+        "id": row.id,
+        "source": f"urn:station:{row.station_id}",
+        "type": row.type,
+        "subject": row.subject,
+        "time": rfc3339(row.time),
+        "datacontenttype": "application/json",
+        "stationseq": row.stationseq,
+        "data": row.data,
+    }
+
+
+def outbox_counts(session: Session) -> dict[str, int]:
+    """How many events are pending, delivered and dead."""
+    rows = session.execute(select(OutboxRow.state, func.count()).group_by(OutboxRow.state)).all()
+    counts = {"pending": 0, "delivered": 0, "dead": 0}
+    counts.update({state: int(n) for state, n in rows})
+    return counts

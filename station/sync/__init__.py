@@ -1,0 +1,1 @@
+"""Backend client, outbox relay and catalog/order cache."""

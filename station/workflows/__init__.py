@@ -1,0 +1,1 @@
+"""Pure state machines of the station's workflows: no I/O."""

@@ -1,0 +1,188 @@
+"""Packing as a pure state machine: which line a scanned unit counts against, and when an order is done.
+
+No I/O: the service layer loads the state, applies one step and commits what the step returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from station.domain.catalog import Catalog, Match, Product
+from station.domain.orders import Order, OrderLine
+
+PACKABLE = "ready"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One counted scan. `kit_sku` is set when the unit is a component counted toward a kit line."""
+
+    seq: int
+    line_id: str
+    sku: str
+    quantity: int
+    barcode: str
+    kit_sku: str | None = None
+    serial: str | None = None
+    lot: str | None = None
+    package_no: int = 1
+
+
+@dataclass(frozen=True)
+class PackingState:
+    order: Order
+    units: tuple[Unit, ...] = ()
+    last_seq: int = 0  # highest seq ever used, undone units included: a seq is never reused
+
+    @property
+    def next_seq(self) -> int:
+        return max(self.last_seq, *(u.seq for u in self.units), 0) + 1
+
+
+@dataclass(frozen=True)
+class Counted:
+    unit: Unit
+    state: PackingState
+    complete: bool
+
+
+@dataclass(frozen=True)
+class Refused:
+    reason: str
+
+
+@dataclass(frozen=True)
+class LineProgress:
+    """Progress of one order line; for a kit line, `components` holds each component's progress."""
+
+    line: OrderLine
+    product: Product | None
+    counted: int
+    components: tuple[tuple[str, int, int], ...] = field(default=())  # (sku, counted, needed)
+
+    @property
+    def done(self) -> bool:
+        return self.counted >= self.line.quantity
+
+
+def refusal_for_status(order: Order) -> str | None:
+    """Why an order may not be packed at all, or None when it may."""
+    if order.status == "on_hold":
+        return f"order {order.order_number} is on hold: {order.hold_reason or 'no reason given'}"
+    if order.status == "cancelled":
+        return f"order {order.order_number} is cancelled: do not pack"
+    if order.status in ("packed", "shipped"):
+        return f"order {order.order_number} is already {order.status}"
+    return None
+
+
+def _needs(line: OrderLine, product: Product | None) -> dict[str, int]:
+    """Component units a kit line needs in all, by sku."""
+    if product is None or not product.is_kit:
+        return {}
+    return {c.sku: c.quantity * line.quantity for c in product.components}
+
+
+def line_progress(state: PackingState, catalog: Catalog) -> list[LineProgress]:
+    result = []
+    for line in state.order.lines:
+        product = catalog.products.get(line.sku)
+        units = [u for u in state.units if u.line_id == line.line_id]
+        whole = sum(u.quantity for u in units if u.kit_sku is None)
+        needs = _needs(line, product)
+        if not needs:
+            result.append(LineProgress(line, product, whole))
+            continue
+        assert product is not None
+        per_kit = {c.sku: c.quantity for c in product.components}
+        have = {sku: whole * per_kit[sku] + sum(u.quantity for u in units if u.sku == sku
+                                                and u.kit_sku is not None) for sku in needs}
+        complete_kits = min(have[sku] // per_kit[sku] for sku in needs)
+        result.append(LineProgress(line, product, complete_kits,
+                                   tuple((sku, have[sku], needs[sku]) for sku in needs)))
+    return result
+
+
+def is_complete(state: PackingState, catalog: Catalog) -> bool:
+    return all(p.done for p in line_progress(state, catalog))
+
+
+def count(state: PackingState, catalog: Catalog, match: Match, barcode: str) -> Counted | Refused:
+    """Count a scanned product (or case, or kit) against the first line that still needs it."""
+    sku, quantity = match.product.sku, match.quantity
+    progress = line_progress(state, catalog)
+    for p in progress:
+        if p.line.sku == sku and not p.components and p.counted < p.line.quantity:
+            if p.counted + quantity > p.line.quantity:
+                return Refused(f"{quantity} × {sku} is more than the {p.line.quantity - p.counted} "
+                               "still needed: not counted")
+            return _counted(state, catalog, Unit(state.next_seq, p.line.line_id, sku, quantity, barcode))
+        if p.line.sku == sku and p.components:
+            if any(have + needed // p.line.quantity * quantity > needed
+                   for _, have, needed in p.components):
+                continue
+            return _counted(state, catalog, Unit(state.next_seq, p.line.line_id, sku, quantity, barcode))
+        for comp_sku, have, needed in p.components:
+            if comp_sku == sku and have < needed:
+                if have + quantity > needed:
+                    return Refused(f"{quantity} × {sku} is more than the kit still needs: not counted")
+                return _counted(state, catalog, Unit(state.next_seq, p.line.line_id, sku, quantity,
+                                                     barcode, kit_sku=p.line.sku))
+    if any(p.line.sku == sku or any(c[0] == sku for c in p.components) for p in progress):
+        return Refused(f"{sku}: all ordered units are already counted. Take it out of the box")
+    return Refused(f"{match.product.name} ({sku}) is not on order {state.order.order_number}")
+
+
+def _counted(state: PackingState, catalog: Catalog, unit: Unit) -> Counted:
+    new_state = replace(state, units=(*state.units, unit), last_seq=unit.seq)
+    return Counted(unit, new_state, is_complete(new_state, catalog))
+
+
+def undo_last(state: PackingState) -> tuple[PackingState, Unit] | None:
+    if not state.units:
+        return None
+    return replace(state, units=state.units[:-1]), state.units[-1]
+
+
+def packed_items(state: PackingState) -> list[dict[str, Any]]:
+    """The event's `items`: units grouped by (sku, kit_sku) in the order first counted."""
+    grouped: dict[tuple[str, str | None], dict[str, Any]] = {}
+    for unit in state.units:
+        item = grouped.setdefault((unit.sku, unit.kit_sku), {
+            "sku": unit.sku, "quantity": 0, "serials": [], "lots": [], "kit_sku": unit.kit_sku})
+        item["quantity"] += unit.quantity
+        if unit.serial:
+            item["serials"].append(unit.serial)
+        if unit.lot and unit.lot not in item["lots"]:
+            item["lots"].append(unit.lot)
+    return list(grouped.values())
+
+
+def expected_weight_g(state: PackingState, catalog: Catalog) -> int | None:
+    """Sum of the counted units' catalog weights; None when any weight is unknown."""
+    total = 0
+    for unit in state.units:
+        product = catalog.products.get(unit.sku)
+        if product is None or product.weight_g is None:
+            return None
+        total += product.weight_g * unit.quantity
+    return total
+
+
+def packed_event_data(state: PackingState, catalog: Catalog, *, station_id: str,
+                      operator: Mapping[str, str], packed_at: str, duration_s: int) -> dict[str, Any]:
+    """The `data` of station.order.packed (events.md), for an order packed in one package."""
+    order = state.order
+    return {
+        "order_number": order.order_number, "packed_at": packed_at, "station_id": station_id,
+        "operator": dict(operator), "duration_s": duration_s,
+        "packages": [{
+            "package_no": 1, "box": None, "weight_g": None,
+            "expected_weight_g": expected_weight_g(state, catalog),
+            "tracking_number": order.shipping.tracking_number, "carrier": order.shipping.carrier,
+            "items": packed_items(state),
+        }],
+        "inserts": [], "skipped_inserts": [], "short_items": [], "override": None,
+    }
