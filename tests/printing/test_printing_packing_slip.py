@@ -1,0 +1,98 @@
+"""Packing slip PDFs: barcode decodes, Unicode names extract, long orders page correctly."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+import pytest
+from pypdf import PdfReader
+
+from printing.documents.packing_slip import render_packing_slip
+from printing.model import PackingSlip, SlipLine
+
+Slip = Callable[..., PackingSlip]
+Codes = Callable[..., list[list[str]]]
+Text = Callable[[bytes], list[str]]
+
+
+def test_order_number_barcode_decodes(slip_factory: Slip, read_codes: Codes) -> None:
+    pdf = render_packing_slip(slip_factory(order_number="SO-100234"))
+    assert read_codes(pdf, dpi=300) == [["SO-100234"]]
+    assert read_codes(pdf, dpi=203) == [["SO-100234"]]
+
+
+def test_names_in_latin_greek_and_cyrillic_are_real_text(
+    slip_factory: Slip, address_factory: Callable[..., object], pdf_text: Text
+) -> None:
+    slip = slip_factory(
+        customer_name="Zoë Müller",
+        ship_to=address_factory("Ελένη Παπαδοπούλου", line1="Οδός Ερμού 12", city="Αθήνα",
+                                postcode="105 63", country="GR"),
+        packed_by="Иван Петров",
+        lines=(SlipLine("MUG-01", "Tasse „Grüße“ – Кружка", 1),),
+    )
+    (text,) = pdf_text(render_packing_slip(slip))
+    for expected in ("Zoë Müller", "Ελένη Παπαδοπούλου", "Οδός Ερμού 12", "105 63 Αθήνα",
+                     "Иван Петров", "Tasse „Grüße“ – Кружка"):
+        assert expected in text
+
+
+def test_slip_shows_order_facts_inserts_gift_message_and_notes(
+    slip_factory: Slip, pdf_text: Text
+) -> None:
+    slip = slip_factory(inserts=("Welcome card", "Winter catalogue"),
+                        gift_message="Happy birthday!\nLove, Ana", notes="Fragile <glass> & co",
+                        shop_name="Acme Shop", package_count=2)
+    (text,) = pdf_text(render_packing_slip(slip))
+    for expected in ("Acme Shop", "PACK-01", "Order SO-100234", "Placed 2026-11-21",
+                     "Hauptstraße 5", "10115 Berlin", "Ana Silva", "2026-11-22 14:03 UTC",
+                     "Inserts included", "Welcome card", "Winter catalogue", "Gift message",
+                     "Happy birthday!", "Love, Ana", "Notes", "Fragile <glass> & co",
+                     "TSHIRT-BLK-M", "T-shirt black M", "↳ Mug", "page 1 of 1"):
+        assert expected in text
+    assert "Packages\n2" in text
+
+
+def test_sixty_lines_flow_over_pages_each_numbered(
+    slip_factory: Slip, pdf_text: Text, read_codes: Codes
+) -> None:
+    slip = slip_factory(line_count=60)
+    pdf = render_packing_slip(slip)
+    pages = pdf_text(pdf)
+    assert len(pages) >= 2
+    for number, text in enumerate(pages, start=1):
+        assert f"page {number} of {len(pages)}" in text
+        assert "SKU" in text and "Qty" in text  # the table header repeats
+    every_page = "\n".join(pages)
+    for line in slip.lines:
+        assert every_page.count(f"{line.sku}\n") == 1, line.sku
+    assert "Gift message" in pages[-1]
+    assert read_codes(pdf)[0] == ["SO-100234"]
+
+
+@pytest.mark.parametrize(("paper", "size"), [("A4", (595, 842)), ("Letter", (612, 792)),
+                                              ("letter", (612, 792))])
+def test_paper_sizes(paper: str, size: tuple[int, int], slip_factory: Slip) -> None:
+    reader = PdfReader(io.BytesIO(render_packing_slip(slip_factory(), paper)))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == size
+
+
+def test_unknown_paper_is_refused(slip_factory: Slip) -> None:
+    with pytest.raises(ValueError, match='unknown paper "A5"'):
+        render_packing_slip(slip_factory(), "A5")
+
+
+def test_cjk_names_do_not_crash_yet(
+    slip_factory: Slip, address_factory: Callable[..., object], read_codes: Codes
+) -> None:
+    slip = slip_factory(customer_name="李雷", ship_to=address_factory("李雷", city="北京"))
+    assert read_codes(render_packing_slip(slip)) == [["SO-100234"]]
+
+
+def test_optional_parts_are_left_out_when_empty(slip_factory: Slip, pdf_text: Text) -> None:
+    slip = slip_factory(inserts=(), gift_message=None, notes=None)
+    (text,) = pdf_text(render_packing_slip(slip))
+    assert "Gift message" not in text and "Inserts included" not in text
+    assert "Notes" not in text
