@@ -23,6 +23,7 @@ class ConfigError(Exception):
     """A bad configuration: the message names the key."""
 
     def __init__(self, key: str, message: str) -> None:
+        message = " ".join(message.splitlines())  # one line, even when a value holds a newline
         super().__init__(f"config: {key}: {message}" if key else f"config: {message}")
         self.key = key
 
@@ -276,10 +277,14 @@ def _check_target(key: str, target: str) -> None:
 def _check_backend_url(backend: BackendSection) -> None:
     if not backend.url:
         return
-    parts = urlsplit(backend.url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(backend.url)
+        hostname, _ = parts.hostname, parts.port  # both raise ValueError when malformed
+    except ValueError:
+        hostname = None
+    if hostname is None or parts.scheme not in ("http", "https"):
         raise ConfigError("backend.url", f"expected an http(s) URL, got {backend.url!r}")
-    if parts.scheme == "http" and not backend.allow_insecure_http and not is_loopback(parts.hostname):
+    if parts.scheme == "http" and not backend.allow_insecure_http and not is_loopback(hostname):
         raise ConfigError(
             "backend.url",
             "plain http is only allowed to a loopback host; use https "
@@ -304,5 +309,5 @@ def _check_database_url(url: str) -> None:
 
     try:
         make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: e.g. a port that is not a number
         raise ConfigError("database.url", "not a valid SQLAlchemy database URL") from None

@@ -18,7 +18,8 @@ def gtin_key(code: str) -> str | None:
 
     UPC-A 036000291452, EAN-13 0036000291452 and GTIN-14 00036000291452 share one key.
     """
-    if not code.isdigit() or len(code) not in (8, 12, 13, 14):
+    # isascii: str.isdigit() also accepts fullwidth, Arabic-Indic and superscript digits.
+    if not (code.isascii() and code.isdigit()) or len(code) not in (8, 12, 13, 14):
         return None
     try:
         return Gtin.parse(code).as_gtin_14()
@@ -44,7 +45,8 @@ def looks_like_gs1(code: str, symbology: str | None) -> bool:
     """Whether a scan should be read as GS1 (scanning.md, 'What a scan means')."""
     if symbology in GS1_SYMBOLOGIES or code.startswith("(01)"):
         return True
-    if len(code) > 14 and code.isdigit() and code.startswith("01"):
+    # "01" + a whole GTIN-14 is at least 16 digits; a 15-digit code would slice a GTIN-13.
+    if len(code) >= 16 and code.isdigit() and code.startswith("01"):
         return gtin_key(code[2:16]) is not None
     return "\x1d" in code and code[:2].isdigit()
 

@@ -139,14 +139,21 @@ def _product(raw: Mapping[str, Any], *, kit: bool) -> Product:
     tracking = opt_str(raw, "tracking") or "none"
     if tracking not in TRACKING:
         raise DataError(f"product {raw.get('sku')!r}: unknown tracking {tracking!r}")
-    barcodes = tuple(Barcode(req_str(b, "code"), opt_int(b, "quantity") or 1)
+    barcodes = tuple(Barcode(req_str(b, "code"), _positive(opt_int(b, "quantity"), 1, raw))
                      for b in req_list(raw, "barcodes", default=[]))
-    components = tuple(Component(req_str(c, "sku"), req_int(c, "quantity"))
+    components = tuple(Component(req_str(c, "sku"), _positive(req_int(c, "quantity"), 1, raw))
                        for c in req_list(raw, "components", default=[])) if kit else ()
     if kit and not components:
         raise DataError(f"kit {raw.get('sku')!r} has no components")
     return Product(req_str(raw, "sku"), req_str(raw, "name"), opt_int(raw, "weight_g"),
                    tracking, barcodes, components)
+
+
+def _positive(value: int | None, default: int, raw: Mapping[str, Any]) -> int:
+    # A quantity below 1 would count negative units, or divide by zero in a kit's progress.
+    if value is not None and value < 1:
+        raise DataError(f"product {raw.get('sku')!r}: a quantity must be 1 or more, got {value}")
+    return default if value is None else value
 
 
 def _insert(raw: Mapping[str, Any]) -> Insert:
@@ -155,13 +162,15 @@ def _insert(raw: Mapping[str, Any]) -> Insert:
         raise DataError(f"insert {raw.get('code')!r}: rule must be an object")
     return Insert(req_str(raw, "code"), req_str(raw, "name"), req_str(raw, "barcode"),
                   opt_int(raw, "priority") or 0, opt_int(raw, "stock"),
-                  opt_int(raw, "max_per_order") or int(rule.get("max_per_order", 1)), rule)
+                  opt_int(raw, "max_per_order") or opt_int(rule, "max_per_order") or 1, rule)
 
 
 def _box(raw: Mapping[str, Any]) -> Box:
     dims = raw.get("dims_mm") or []
+    if not isinstance(dims, list) or not all(isinstance(d, int) and not isinstance(d, bool) for d in dims):
+        raise DataError(f"box {raw.get('code')!r}: dims_mm must be a list of whole numbers")
     return Box(req_str(raw, "code"), req_str(raw, "name"), req_str(raw, "barcode"),
-               opt_int(raw, "tare_g") or 0, tuple(int(d) for d in dims))
+               opt_int(raw, "tare_g") or 0, tuple(dims))
 
 
 def _staff(raw: Mapping[str, Any]) -> Staff:

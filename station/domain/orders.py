@@ -70,9 +70,12 @@ def parse_time(value: str | None) -> datetime | None:
     if value is None:
         return None
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise DataError(f"bad time {value!r}") from None
+    if parsed.tzinfo is None:  # a date alone, or a time without offset: not RFC 3339
+        raise DataError(f"bad time {value!r}: no UTC offset")
+    return parsed
 
 
 def parse_order(raw: Mapping[str, Any]) -> Order:
@@ -84,6 +87,9 @@ def parse_order(raw: Mapping[str, Any]) -> Order:
                             req_int(line, "quantity")) for line in req_list(raw, "lines"))
     if any(line.quantity < 1 for line in lines):
         raise DataError("an order line has a quantity below 1")
+    tags = raw.get("tags") or []
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise DataError("'tags' must be a list of strings")
     total = raw.get("total") or {}
     shipping = req_obj(raw, "shipping")
     return Order(
@@ -91,7 +97,7 @@ def parse_order(raw: Mapping[str, Any]) -> Order:
         hold_reason=opt_str(raw, "hold_reason"), channel=opt_str(raw, "channel"),
         placed_at=parse_time(opt_str(raw, "placed_at")),
         customer=_customer(req_obj(raw, "customer")), ship_to=_address(req_obj(raw, "ship_to")),
-        tags=tuple(str(t) for t in raw.get("tags") or ()),
+        tags=tuple(tags),
         total_amount=opt_str(total, "amount"), total_currency=opt_str(total, "currency"),
         lines=lines,
         shipping=Shipping(req_str(shipping, "carrier"), opt_str(shipping, "service") or "",
