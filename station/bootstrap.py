@@ -104,7 +104,7 @@ def build_station(config: Config, *, catalog_file: dict[str, Any] | None = None)
     relay = Relay(db, client, station_id=config.station.id, batch_size=config.backend.batch_size,
                   on_status=lambda status: _show_sync(core, status))
     desk.p.on_event_recorded = relay.wake
-    core.update_status(printer=targets("label").describe(), printer_ok=True,
+    core.update_status(printer=short_target(config.printer_target("label")), printer_ok=True,
                        backend="offline" if client is None else "connecting", backend_ok=False)
     station = Station(config, db, core, relay, catalog, client)
     if client is not None:
@@ -116,25 +116,40 @@ def build_station(config: Config, *, catalog_file: dict[str, Any] | None = None)
 
 
 def _make_scanner(config: Config, core: StationCore) -> SerialScanner:
-    states = {"connected": "scanner connected", "connecting": "scanner connecting",
-              "reconnecting": "scanner reconnecting", "absent": "scanner absent"}
+    states = {"connected": "connected", "connecting": "connecting…",
+              "reconnecting": "reconnecting…", "absent": "not found"}
 
     def on_state(state: str) -> None:
-        core.update_status(scanner=states.get(state, f"scanner {state}"), scanner_ok=state == "connected")
+        core.update_status(scanner=states.get(state, state), scanner_ok=state == "connected")
 
-    core.update_status(scanner="scanner connecting", scanner_ok=False)
+    core.update_status(scanner="connecting…", scanner_ok=False)
     return SerialScanner(config.scanner.port, config.scanner.baudrate, on_scan=core.submit_scan,
                          on_error=core.report_error, on_state=on_state)
 
 
 def _show_sync(core: StationCore, status: SyncStatus) -> None:
-    text = "backend reachable" if status.reachable else status.message
+    if status.reachable is None:
+        text = "offline"
+    elif status.paused:
+        text = status.message.removesuffix(": sending stopped")
+    else:
+        text = "online" if status.reachable else "unreachable"
     core.update_status(backend=text, backend_ok=bool(status.reachable),
                        events_waiting=status.waiting, dead_letters=status.dead)
 
 
 def _show_backend(core: StationCore, ok: bool, message: str) -> None:
-    core.update_status(backend="backend reachable" if ok else message, backend_ok=ok)
+    if ok or not core.status().backend_ok:
+        core.update_status(backend="online" if ok else "unreachable", backend_ok=ok)
+
+
+def short_target(spec: str) -> str:
+    """A printer target as the status bar shows it: its kind and the last part of its place."""
+    kind, _, place = spec.partition(":")
+    names = {"pdf": "PDF", "zpl": "ZPL", "cups": "CUPS", "zpl+cups": "ZPL CUPS"}
+    if kind == "zpl+tcp":
+        return f"ZPL {place.lstrip('/')}"
+    return f"{names.get(kind, kind)} {Path(place).name or place}"
 
 
 def resources_dir() -> Path:

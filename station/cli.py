@@ -18,8 +18,9 @@ from station.config import ConfigError, load_config, resolve_config_path
 from station.domain.parsing import DataError
 from station.storage.db import StorageError
 
-# Runs the window for a wired Station; handed in by the launcher so that station/ never imports Qt.
-GuiRunner = Callable[[Any], int]
+# Runs the window for a wired Station (and an optional screenshot file); handed in by the launcher
+# so that station/ never imports Qt.
+GuiRunner = Callable[[Any, str | None], int]
 
 
 class CommandError(Exception):
@@ -38,9 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, parents=[common], help=help_text, description=help_text)
 
-    add("gui", "open the desktop application (the default)")
+    gui = add("gui", "open the desktop application (the default)")
     demo = add("demo", "open the application on a throw-away demo profile with the reference backend")
     demo.add_argument("--profile-dir", metavar="DIR", help="make the demo profile under DIR")
+    for window in (gui, demo):
+        window.add_argument("--screenshot", metavar="FILE",
+                            help="draw the window, save a picture of it to FILE (PNG) and exit")
     backend = add("backend", "run the reference backend alone")
     backend.add_argument("--host", default="127.0.0.1")
     backend.add_argument("--port", type=int, default=8080)
@@ -92,13 +96,15 @@ def _run(args: argparse.Namespace, gui: GuiRunner | None) -> int:
     from station import commands
 
     command = args.command or "gui"
+    if not args.command:
+        args.screenshot = None
     if command == "backend":
         return commands.run_backend(args)
     if command == "demo":
         return commands.run_demo(args, _need_gui(gui))
     config = load_config(resolve_config_path(getattr(args, "config", None)))
     handlers: dict[str, Callable[[], int]] = {
-        "gui": lambda: commands.run_gui(config, _need_gui(gui)),
+        "gui": lambda: commands.run_gui(config, _need_gui(gui), args.screenshot),
         "check": lambda: commands.check(config),
         "db": lambda: commands.db_upgrade(config),
         "sync": lambda: commands.sync(config, args.sync),

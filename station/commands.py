@@ -13,13 +13,13 @@ from station.cli import CommandError, GuiRunner, data_path
 from station.config import Config, ConfigError
 
 
-def run_gui(config: Config, gui: GuiRunner) -> int:
+def run_gui(config: Config, gui: GuiRunner, screenshot: str | None = None) -> int:
     from station.bootstrap import build_station
 
     app = build_station(config)
     app.start()
     try:
-        return gui(app)
+        return gui(app, screenshot)
     finally:
         app.stop()
 
@@ -37,7 +37,7 @@ def run_demo(args: argparse.Namespace, gui: GuiRunner) -> int:
           "sign in with badge EMP-1001, then scan or type order SO-100234", flush=True)
     app.start()
     try:
-        return gui(app)
+        return gui(app, args.screenshot)
     finally:
         app.stop()
         backend.stop()

@@ -6,15 +6,16 @@ Qt is imported only when a command opens the window, so `station check` runs wit
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 from station.cli import main as cli_main
 
 
-def _run_window(app: Any) -> int:
+def _run_window(app: Any, screenshot: str | None) -> int:
     from ui.app import run_window
 
-    return run_window(app.core)
+    return run_window(app.core, screenshot=Path(screenshot) if screenshot else None)
 
 
 def main() -> int:

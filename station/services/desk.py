@@ -190,7 +190,7 @@ class Desk:
     def _open_order(self, code: str) -> Feedback:
         assert self.operator is not None
         try:
-            order, _fresh = self.p.orders.find(code)
+            order, fresh = self.p.orders.find(code)
         except LookupFailed as exc:
             self._audit("scan.refused", code, {"reason": str(exc)})
             return error(str(exc))
@@ -202,7 +202,8 @@ class Desk:
             return error(refusal.capitalize())
         self.current = self.p.packing.open(order, self.operator)
         verb = "Resumed" if self.current.resumed else "Order"
-        return ok(f"{verb} {order.order_number}", f"{order.customer.name}: scan each item")
+        offline = "" if fresh else " (backend unreachable: using the saved copy)"
+        return ok(f"{verb} {order.order_number}", f"{order.customer.name}: scan each item{offline}")
 
     def _product(self, code: str, scan: Scan, catalog: Catalog) -> Feedback:
         assert self.current is not None and self.operator is not None

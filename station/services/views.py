@@ -79,7 +79,7 @@ class ScreenState:
 class StatusView:
     """The status bar: one short text per part, and the outbox counts."""
 
-    scanner: str = "keyboard only"
+    scanner: str = "keyboard"
     scanner_ok: bool = True
     backend: str = "offline"
     backend_ok: bool = False

@@ -1,0 +1,143 @@
+"""Qt tests run offscreen, share one QApplication styled like the real one, and fail on Qt warnings.
+
+Also: real `ScreenState` values to draw (`samples`) and a recorder standing in for the core (`recorder`).
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from station.domain.scan import Scan
+from station.services.views import (
+    CoreEvent,
+    Feedback,
+    LineView,
+    OperatorView,
+    OrderView,
+    ScreenState,
+    StatusView,
+)
+
+HARMLESS = ("This plugin does not support propagateSizeHints()",)
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_qt_warnings(qtlog: Any) -> Iterator[None]:
+    yield
+    from PySide6.QtCore import QtMsgType
+
+    bad = (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg)
+    problems = [
+        record.message
+        for record in qtlog.records
+        if record.type in bad and not any(text in record.message for text in HARMLESS)
+    ]
+    if problems:
+        pytest.fail("Qt warned: " + " | ".join(problems), pytrace=False)
+
+
+@pytest.fixture
+def styled_app(qapp: Any) -> Any:
+    """The session's QApplication with the station's fonts and stylesheet."""
+    from ui.app import ensure_app
+
+    return ensure_app()
+
+
+class Samples:
+    """Screen states as the core would publish them."""
+
+    operator = OperatorView(badge="EMP-0042", name="Μαρία Παπαδοπούλου", role="packer")
+    idle = Feedback(level="idle", message="")
+
+    def signed_out(self) -> ScreenState:
+        return ScreenState(station_id="PACK-01", mode="pack", operator=None, order=None, feedback=self.idle)
+
+    def no_order(self) -> ScreenState:
+        return replace(self.signed_out(), operator=self.operator)
+
+    def order(self, **changes: Any) -> OrderView:
+        lines = (
+            LineView("1", "MUG-BLUE-350", "Blue mug 350 ml", ordered=3, counted=3),
+            LineView("2", "TEE-ORG-M", "Organic tee, size M", ordered=4, counted=3),
+            LineView("3", "KIT-WELCOME", "Welcome kit", ordered=2, counted=1),
+            LineView("3a", "CANDLE-SOY", "Soy candle", ordered=2, counted=2, indent=True),
+            LineView("3b", "SOAP-LAV", "Lavender soap", ordered=2, counted=1, indent=True),
+        )
+        order = OrderView(
+            order_number="SO-100234",
+            status="packing",
+            customer_name="Алексей Смирнов",
+            ship_to="Алексей Смирнов, Thessaloniki, GR",
+            carrier="DHL",
+            service="Express",
+            lines=lines,
+            gift_message="Happy birthday, Lena!",
+        )
+        return replace(order, **changes)
+
+    def in_progress(self) -> ScreenState:
+        feedback = Feedback(
+            level="ok", message="Counted: Organic tee, size M", detail="3 of 4", sound="success"
+        )
+        return replace(
+            self.no_order(), order=self.order(), feedback=feedback, last_documents=("printer-1",)
+        )
+
+    def error(self) -> ScreenState:
+        feedback = Feedback(
+            level="error",
+            message="Not on this order",
+            detail="4006381333931 · Stapler, black",
+            sound="error",
+        )
+        return replace(self.in_progress(), feedback=feedback, last_documents=())
+
+
+@pytest.fixture
+def samples() -> Samples:
+    return Samples()
+
+
+class RecorderCore:
+    """Implements the `Core` protocol for window tests: records scans, publishes from a worker thread."""
+
+    def __init__(self, state: ScreenState, status: StatusView | None = None) -> None:
+        self.scans: list[Scan] = []
+        self.listeners: list[Callable[[CoreEvent], None]] = []
+        self.state = state
+        self.current_status = status or StatusView()
+
+    def submit_scan(self, scan: Scan) -> None:
+        self.scans.append(scan)
+
+    def subscribe(self, listener: Callable[[CoreEvent], None]) -> None:
+        self.listeners.append(listener)
+
+    def screen_state(self) -> ScreenState:
+        return self.state
+
+    def status(self) -> StatusView:
+        return self.current_status
+
+    def publish_from_worker(self, event: CoreEvent) -> int:
+        """Call every listener from a new thread, as the core does; return that thread's id."""
+        worker = threading.Thread(target=lambda: [listener(event) for listener in self.listeners])
+        worker.start()
+        worker.join()
+        assert worker.ident is not None
+        return worker.ident
+
+
+@pytest.fixture
+def recorder(samples: Samples) -> RecorderCore:
+    return RecorderCore(samples.signed_out())

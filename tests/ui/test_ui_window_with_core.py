@@ -1,0 +1,77 @@
+"""The real window on the real core: a demo order packed by typing into the scan field."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from station.bootstrap import Station, build_station
+from station.demo import demo_config, start_demo_backend
+from station.refbackend import ReferenceBackend
+from ui.app import make_window
+from ui.main_window import MainWindow
+from ui.screenshot import save_screenshot
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[tuple[Station, ReferenceBackend, Path]]:
+    backend = start_demo_backend(tmp_path)
+    station = build_station(demo_config(tmp_path, backend.url))
+    station.start()
+    yield station, backend, tmp_path
+    station.stop()
+    backend.stop()
+
+
+def type_scan(qtbot: Any, window: MainWindow, code: str) -> None:
+    window.scan_input.line_edit.setFocus()
+    qtbot.keyClicks(window.scan_input.line_edit, code)
+    qtbot.keyClick(window.scan_input.line_edit, Qt.Key.Key_Return)
+
+
+def message(window: MainWindow) -> str:
+    return window.packing.message_area.message.text()
+
+
+def test_typed_scans_pack_a_demo_order(qtbot: Any, styled_app: Any,
+                                       demo: tuple[Station, ReferenceBackend, Path]) -> None:
+    station, backend, profile = demo
+    window = make_window(station.core)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: "Scan your badge" in message(window))
+
+    type_scan(qtbot, window, "EMP-1001")
+    qtbot.waitUntil(lambda: "Ana Silva" in window.top_bar.operator.text())
+    type_scan(qtbot, window, "SO-100234")
+    qtbot.waitUntil(lambda: window.packing.header.order_number.text() == "SO-100234")
+    assert "Zoë Müller" in window.packing.header.customer.text()
+    assert window.scan_input.line_edit.text() == ""  # the field is ready for the next scan
+
+    type_scan(qtbot, window, "4006381333931")
+    qtbot.waitUntil(lambda: window.packing.table.item(0, 3).text().startswith("1"))
+    type_scan(qtbot, window, "5906123000451")  # socks are not on this order
+    qtbot.waitUntil(lambda: "not on order" in message(window))
+    assert window.packing.message_area.level == "error"
+    assert window.packing.table.item(0, 3).text().startswith("1")  # not counted
+
+    type_scan(qtbot, window, "4006381333931")
+    qtbot.waitUntil(lambda: window.packing.header.progress.text().startswith("2 / 3"))
+    if shots := os.environ.get("STATION_UI_SHOTS"):
+        save_screenshot(window, Path(shots) / "demo-in-progress.png")
+    assert window.scan_input.line_edit.hasFocus()
+
+    type_scan(qtbot, window, "KIT-GIFTSET-1")
+    qtbot.waitUntil(lambda: "SO-100234 packed" in message(window), timeout=10_000)
+    assert window.packing.message_area.level == "ok"
+    qtbot.waitUntil(lambda: bool(backend.notifications()), timeout=10_000)
+    assert "order SO-100234 packed" in backend.notifications()[0]
+    printed = sorted(p.name for p in (profile / "prints").iterdir())
+    assert any("packing-slip-SO-100234" in name for name in printed)
+    assert "packing-slip" in window.packing.documents.text()  # links to open the PDFs
+    qtbot.waitUntil(lambda: window.status_bar.backend.full_text == "Backend: online")

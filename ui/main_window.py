@@ -1,0 +1,123 @@
+"""The main window: assembles the top bar, the screen for the current mode, the status bar and the scan input.
+
+It draws what the bridge delivers and sends what is scanned to the core; nothing more.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QLineEdit,
+    QMainWindow,
+    QPlainTextEdit,
+    QStackedWidget,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station.domain.scan import Scan
+from station.services.views import ScreenState, StatusView
+from ui.bridge import CoreBridge
+from ui.core_api import Core
+from ui.feedback import FeedbackCues, SoundPlayer
+from ui.packing_screen import PackingScreen
+from ui.placeholder_screen import PlaceholderScreen
+from ui.scan_input import ScanInput
+from ui.status_bar import StatusBar
+from ui.top_bar import TopBar
+from ui.wedge import KeyboardWedgeFilter
+
+DEFAULT_SIZE = (1280, 800)
+TEXT_ENTRY = (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox)
+
+
+class MainWindow(QMainWindow):
+    """One station's window; `bridge` delivers the core's events on the GUI thread."""
+
+    def __init__(
+        self,
+        core: Core,
+        bridge: CoreBridge,
+        *,
+        title_suffix: str = "",
+        play_sound: Callable[[str], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__()
+        self._core = core
+        self._title_suffix = title_suffix
+        self._cues = FeedbackCues(play_sound or SoundPlayer(parent=self).play)
+        self.top_bar = TopBar()
+        self.packing = PackingScreen()
+        self.returns = PlaceholderScreen("Returns are processed on the returns screen.")
+        self.handover = PlaceholderScreen("Hand-over is done on the hand-over screen.")
+        self.screens = QStackedWidget()
+        for screen in (self.packing, self.returns, self.handover):
+            self.screens.addWidget(screen)
+        self.status_bar = StatusBar()
+        self.scan_input = ScanInput()
+        self.setCentralWidget(
+            _column(self.top_bar, self.screens, self.status_bar, self.scan_input, stretch=self.screens)
+        )
+        self.resize(*DEFAULT_SIZE)
+        self.wedge = KeyboardWedgeFilter(
+            core.submit_scan, self.scan_input.line_edit, clock=clock, parent=self
+        )
+        self.wedge.install()
+        self.scan_input.codeEntered.connect(self._submit_typed)
+        bridge.screenChanged.connect(self.show_screen)
+        bridge.statusChanged.connect(self.show_status)
+        self.show_screen(core.screen_state())
+        self.show_status(core.status())
+
+    def show_screen(self, state: ScreenState) -> None:
+        self.setWindowTitle(f"Station {state.station_id} {self._title_suffix}".rstrip())
+        self.top_bar.render(state)
+        screen = self._screen_for(state.mode)
+        screen.render(state)
+        self.screens.setCurrentWidget(screen)
+        if self._cues.notice(state.feedback):
+            screen.flash()
+        self.reclaim_focus()
+
+    def show_status(self, status: StatusView) -> None:
+        self.status_bar.render(status)
+        self.reclaim_focus()
+
+    def reclaim_focus(self) -> None:
+        """Put the focus back on the scan input, unless someone is typing into another text field."""
+        focused = QApplication.focusWidget()
+        line_edit = self.scan_input.line_edit
+        if focused is not line_edit and isinstance(focused, TEXT_ENTRY) and focused.isVisible():
+            return  # a wedge scan still reaches the core from there, through the wedge filter
+        line_edit.setFocus()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.wedge.uninstall()
+        super().closeEvent(event)
+
+    def _screen_for(self, mode: str) -> PackingScreen | PlaceholderScreen:
+        if mode == "pack":
+            return self.packing
+        return self.returns if mode == "returns" else self.handover
+
+    def _submit_typed(self, code: str) -> None:
+        self._core.submit_scan(Scan(code, source="keyboard"))
+
+
+def _column(*widgets: QWidget, stretch: QWidget) -> QWidget:
+    """The widgets one under the other; `stretch` takes the spare height."""
+    column = QWidget()
+    column.setObjectName("central")
+    layout = QVBoxLayout(column)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    for widget in widgets:
+        layout.addWidget(widget, 1 if widget is stretch else 0)
+    return column

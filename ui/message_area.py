@@ -1,0 +1,106 @@
+"""The large coloured message area: green ok, red error, amber warning, blue-grey info or idle.
+
+Every new feedback flashes a stronger colour for a moment so a glance catches the change.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+from station.services.views import ScreenState
+from ui import style
+
+FLASH_MS = 250
+
+
+class MessageArea(QFrame):
+    """A big bold message over a smaller detail line, on a background coloured by level."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("messageArea")
+        self.setMinimumHeight(124)
+        self.message = _label("message")
+        self.detail = _label("detail")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 8, 24, 8)
+        layout.setSpacing(2)
+        layout.addStretch(1)
+        layout.addWidget(self.message)
+        layout.addWidget(self.detail)
+        layout.addStretch(1)
+        self._level = "idle"
+        self._flash_timer = QTimer(self)
+        self._flash_timer.setSingleShot(True)
+        self._flash_timer.setInterval(FLASH_MS)
+        self._flash_timer.timeout.connect(self._paint)
+        self._paint()
+
+    @property
+    def level(self) -> str:
+        return self._level
+
+    def show_message(self, level: str, message: str, detail: str = "") -> None:
+        """Show a message; its level picks the colour."""
+        self._level = level if level in style.LEVELS else "info"
+        self.message.setText(message)
+        self.detail.setText(detail)
+        self.detail.setVisible(bool(detail))
+        if not self._flash_timer.isActive():
+            self._paint()
+
+    def render(self, state: ScreenState) -> None:  # type: ignore[override]
+        """Show the screen's feedback, or the prompt for the next step when idle."""
+        self.show_message(*describe(state))
+
+    def flash(self) -> None:
+        """Show the stronger colour of the current level for FLASH_MS, then the normal one."""
+        colours = style.LEVELS[self._level]
+        self.setStyleSheet(style.message_style(colours.flash, colours.text))
+        self._flash_timer.start()
+
+    def is_flashing(self) -> bool:
+        return self._flash_timer.isActive()
+
+    def _paint(self) -> None:
+        colours = style.LEVELS[self._level]
+        self.setStyleSheet(style.message_style(colours.background, colours.text))
+
+
+def _label(name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)  # the stylesheet sizes it by name
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+    return label
+
+
+def prompt_for(state: ScreenState) -> str:
+    """What the operator should scan next, from where they are."""
+    if state.operator is None:
+        return "Scan your badge to sign in"
+    if state.mode == "returns":
+        return "Scan an RMA, a return tracking number or an order number"
+    if state.mode == "handover":
+        return "Scan a tracking number or a package label"
+    if state.order is None:
+        return "Scan an order number"
+    if state.order.units_counted < state.order.units_total:
+        return "Scan the next item"
+    return ""
+
+
+def describe(state: ScreenState) -> tuple[str, str, str]:
+    """(level, message, detail) for the message area.
+
+    Idle feedback shows the prompt itself; any other feedback keeps the prompt under it,
+    so the next step is always on screen.
+    """
+    feedback = state.feedback
+    prompt = prompt_for(state)
+    if feedback.level == "idle" or not feedback.message:
+        return "idle", prompt or feedback.message, feedback.detail
+    detail = "\n".join(part for part in (feedback.detail, prompt) if part)
+    return feedback.level, feedback.message, detail

@@ -1,0 +1,76 @@
+"""The status bar: scanner, backend, events waiting and printer, each green when fine, red when not."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+
+from station.services.views import StatusView
+from ui import style
+
+
+class Part(QLabel):
+    """One coloured part; a text too long for its width ends in "…" (the whole text is its tooltip)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.setProperty("part", True)  # the stylesheet styles every part alike
+        self.setMinimumWidth(60)  # a long text is shortened rather than widen the window
+        self.setContentsMargins(12, 4, 12, 4)  # margins, not stylesheet padding: eliding measures them
+        self.full_text = ""
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.property("ok"))
+
+    def show_text(self, text: str, ok: bool) -> None:
+        self.full_text = text
+        self.setToolTip(text)
+        self.setProperty("ok", ok)
+        self.setStyleSheet(style.part_style(ok))
+        self._elide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        width = self.contentsRect().width()
+        self.setText(self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideRight, width))
+
+
+class StatusBar(QFrame):
+    """Four coloured parts; `render` draws one `StatusView`. Each part's width follows its text."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("statusBar")
+        self.scanner = Part("scannerPart")
+        self.backend = Part("backendPart")
+        self.events = Part("eventsPart")
+        self.printer = Part("printerPart")
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(16, 4, 16, 4)
+        self._layout.setSpacing(10)
+        for part in self.parts():
+            self._layout.addWidget(part, 1)
+
+    def parts(self) -> tuple[Part, Part, Part, Part]:
+        return (self.scanner, self.backend, self.events, self.printer)
+
+    def render(self, status: StatusView) -> None:  # type: ignore[override]
+        self.scanner.show_text(f"Scanner: {status.scanner}", status.scanner_ok)
+        self.backend.show_text(f"Backend: {status.backend}", status.backend_ok)
+        self.events.show_text(_events_text(status), status.dead_letters == 0)
+        self.printer.show_text(f"Printer: {status.printer or 'none'}", status.printer_ok)
+        for index, part in enumerate(self.parts()):
+            self._layout.setStretch(index, len(part.full_text) + 4)  # + 4: the margins
+
+
+def _events_text(status: StatusView) -> str:
+    text = f"Events waiting: {status.events_waiting}"
+    if status.dead_letters > 0:
+        text += f" · dead letters: {status.dead_letters}"
+    return text

@@ -1,0 +1,103 @@
+"""The look of the station: colours per feedback level, font sizes and the one stylesheet.
+
+Readable from two metres: large DejaVu Sans (Latin, Greek, Cyrillic), high contrast, no subtle greys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+RESOURCES = Path(__file__).resolve().parents[1] / "resources"
+FONT_FAMILY = "DejaVu Sans"
+FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
+
+BASE_PT = 16
+HEADER_PT = 28
+ORDER_NUMBER_PT = 40
+MESSAGE_PT = 34
+DETAIL_PT = 18
+
+
+@dataclass(frozen=True)
+class Palette:
+    """Background, text, and the stronger background shown for a moment on new feedback."""
+
+    background: str
+    text: str
+    flash: str
+
+
+LEVELS: dict[str, Palette] = {
+    "ok": Palette("#1b7f3b", "#ffffff", "#00c853"),
+    "error": Palette("#c62828", "#ffffff", "#ff1744"),
+    "warn": Palette("#ffb300", "#000000", "#ffea00"),
+    "info": Palette("#455a64", "#ffffff", "#78909c"),
+    "idle": Palette("#455a64", "#ffffff", "#78909c"),
+}
+
+DONE_ROW = "#a5d6a7"  # a completed line in the table
+OK_PART = "#1b7f3b"
+BAD_PART = "#c62828"
+
+STYLESHEET = f"""
+QWidget {{ font-family: "{FONT_FAMILY}"; font-size: {BASE_PT}pt; color: #111111; }}
+QMainWindow, QWidget#central {{ background: #eceff1; }}
+QFrame#topBar {{ background: #263238; }}
+QFrame#topBar QLabel {{ color: #ffffff; font-size: 20pt; }}
+QLabel#mode {{ font-size: {HEADER_PT}pt; font-weight: bold; color: #ffffff;
+    background: #37474f; border-radius: 8px; padding: 2px 18px; }}
+QLabel#message {{ font-size: {MESSAGE_PT}pt; font-weight: bold; }}
+QLabel#detail {{ font-size: {DETAIL_PT}pt; }}
+QLabel#orderNumber {{ font-size: {ORDER_NUMBER_PT}pt; font-weight: bold; }}
+QLabel#progress {{ font-size: {HEADER_PT + 4}pt; font-weight: bold; }}
+QLabel#customer {{ font-size: 22pt; font-weight: bold; }}
+QLabel#shipTo {{ font-size: 18pt; }}
+QLabel#carrier {{ font-size: 20pt; font-weight: bold; }}
+QLabel#gift, QLabel#notes {{ font-size: 18pt; background: #fff3c4; border: 2px solid #ffb300;
+    border-radius: 6px; padding: 2px 10px; }}
+QLabel#documents {{ font-size: 14pt; color: #37474f; }}
+QLabel#placeholder {{ font-size: {HEADER_PT}pt; color: #37474f; }}
+QTableWidget {{ font-size: 18pt; background: #ffffff; gridline-color: #b0bec5;
+    border: 1px solid #90a4ae; }}
+QHeaderView::section {{ font-size: 16pt; font-weight: bold; background: #cfd8dc;
+    padding: 4px 8px; border: none; border-right: 1px solid #90a4ae; }}
+QProgressBar {{ border: 1px solid #90a4ae; border-radius: 4px; background: #ffffff; }}
+QProgressBar::chunk {{ background: {OK_PART}; }}
+QLabel#scanLabel {{ font-size: 18pt; font-weight: bold; }}
+QLineEdit#scanInput {{ font-size: 24pt; padding: 6px 10px; background: #ffffff;
+    border: 3px solid #263238; border-radius: 6px; }}
+QLineEdit#scanInput:focus {{ border: 3px solid #1565c0; }}
+QLabel[part="true"] {{ font-size: 14pt; font-weight: bold; color: #ffffff; border-radius: 6px; }}
+"""
+
+
+def message_style(background: str, text: str) -> str:
+    """The message area's own stylesheet for one colour."""
+    return (
+        f"QFrame#messageArea {{ background: {background}; border-radius: 12px; }}"
+        f" QLabel {{ color: {text}; background: transparent; }}"
+    )
+
+
+def part_style(ok: bool) -> str:
+    """A status-bar part: green when fine, red when not."""
+    return f"background: {OK_PART if ok else BAD_PART};"
+
+
+def load_fonts() -> None:
+    """Make DejaVu Sans available even where the system lacks it (idempotent)."""
+    if FONT_FAMILY in QFontDatabase.families():
+        return
+    for name in FONT_FILES:
+        QFontDatabase.addApplicationFont(str(RESOURCES / "fonts" / name))
+
+
+def apply_style(app: QApplication) -> None:
+    """Load the fonts, then set the application font and stylesheet."""
+    load_fonts()
+    app.setFont(QFont(FONT_FAMILY, BASE_PT))
+    app.setStyleSheet(STYLESHEET)
