@@ -145,7 +145,7 @@ def test_status_bar_colours_each_part_by_its_flag(qtbot: Any, styled_app: Any) -
     bar = shown(qtbot, StatusBar())
     bar.render(StatusView())
     assert [part.full_text for part in bar.parts()] == [
-        "Scanner: keyboard only",
+        "Scanner: keyboard",
         "Backend: offline",
         "Events waiting: 0",
         "Printer: none",
