@@ -211,7 +211,7 @@ def load_config(path: Path | None) -> Config:
     except OSError as exc:
         raise ConfigError("", f"cannot read {path}: {exc.strerror}") from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        data = tomllib.loads(raw.decode("utf-8-sig"))  # Windows editors may save a byte-order mark
     except UnicodeDecodeError:
         raise ConfigError("", f"{path} is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:

@@ -85,6 +85,8 @@ def parse_order(raw: Mapping[str, Any]) -> Order:
         raise DataError(f"unknown order status {status!r}")
     lines = tuple(OrderLine(str(_scalar(line, "line_id")), req_str(line, "sku"),
                             req_int(line, "quantity")) for line in req_list(raw, "lines"))
+    if not lines:
+        raise DataError("the order has no lines")
     if any(line.quantity < 1 for line in lines):
         raise DataError("an order line has a quantity below 1")
     tags = raw.get("tags") or []

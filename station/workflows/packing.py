@@ -143,7 +143,8 @@ def _counted(state: PackingState, catalog: Catalog, unit: Unit) -> Counted:
 def undo_last(state: PackingState) -> tuple[PackingState, Unit] | None:
     if not state.units:
         return None
-    return replace(state, units=state.units[:-1]), state.units[-1]
+    # Keep the undone unit's seq as used, however the state was built: a seq is never reused.
+    return replace(state, units=state.units[:-1], last_seq=state.next_seq - 1), state.units[-1]
 
 
 def packed_items(state: PackingState) -> list[dict[str, Any]]:
@@ -164,10 +165,24 @@ def expected_weight_g(state: PackingState, catalog: Catalog) -> int | None:
     """Sum of the counted units' catalog weights; None when any weight is unknown."""
     total = 0
     for unit in state.units:
-        product = catalog.products.get(unit.sku)
-        if product is None or product.weight_g is None:
+        weight = _unit_weight_g(catalog, unit.sku)
+        if weight is None:
             return None
-        total += product.weight_g * unit.quantity
+        total += weight * unit.quantity
+    return total
+
+
+def _unit_weight_g(catalog: Catalog, sku: str) -> int | None:
+    """A product's weight; for a pre-built kit without its own, the sum of its components'."""
+    product = catalog.products.get(sku)
+    if product is None or product.weight_g is not None or not product.is_kit:
+        return None if product is None else product.weight_g
+    total = 0
+    for component in product.components:
+        part = catalog.products.get(component.sku)
+        if part is None or part.weight_g is None:
+            return None
+        total += part.weight_g * component.quantity
     return total
 
 

@@ -1,0 +1,76 @@
+"""The station as a process, driven only from outside: its config file, a serial scanner on a
+pseudo-terminal, the backend API and the printer target (the way a site would run it)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.e2e.conftest import Backend, PtyScanner, wait_for, write_config
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def station(*args: str, **kwargs: object) -> list[str]:
+    return [sys.executable, "-m", "ui.launch", *args]
+
+
+def port_is_open(pid: int, path: str) -> bool:
+    fd_dir = Path(f"/proc/{pid}/fd")
+    try:
+        return any(os.readlink(fd) == path for fd in fd_dir.iterdir())
+    except OSError:
+        return False
+
+
+def test_gui_process_packs_an_order_scanned_on_a_serial_scanner(
+        tmp_path: Path, backend: Backend, pty_scanner: PtyScanner) -> None:
+    config = write_config(tmp_path, backend.url, pty_scanner.port)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    process = subprocess.Popen(station("gui", "--config", str(config)), cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for(lambda: port_is_open(process.pid, pty_scanner.port), what="the scanner port opened")
+        time.sleep(0.3)  # the reader clears the port's input when it opens it
+        for code in ("EMP-1002", "SO-100235", "8034512000120", "4260657810032", "5601234100051",
+                     "90387159", "5601234100051"):
+            pty_scanner.scan(code)
+            time.sleep(0.15)  # a person scans slower than the 100 ms bounce window
+        pty_scanner.scan("]E04260657810032")  # the second candle, with its AIM identifier
+        wait_for(lambda: backend.server.notifications(), what="the backend's notification")
+        prints_dir = tmp_path / "prints"
+        wait_for(lambda: prints_dir.is_dir() and len(list(prints_dir.glob("*.pdf"))) == 2,
+                 what="the slip and the label")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=20)
+    assert "Traceback" not in stderr, stderr
+    assert backend.server.notifications() == [
+        "notify customer Ελένη Παπαδοπούλου <eleni.papadopoulou@example.gr>: order SO-100235 packed "
+        "at PACK-01 (1 package)"]
+    [event] = backend.events()
+    assert event["data"]["operator"] == {"badge": "EMP-1002", "name": "Jonas Becker"}
+    prints = sorted(p.name for p in (tmp_path / "prints").iterdir())
+    assert len(prints) == 2 and all(name.endswith("-SO-100235.pdf") for name in prints)
+
+
+def test_check_reports_each_part(tmp_path: Path, backend: Backend, pty_scanner: PtyScanner) -> None:
+    config = write_config(tmp_path, backend.url, pty_scanner.port)
+    result = subprocess.run(station("check", "--config", str(config)), cwd=ROOT, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert [line.split()[0] for line in lines] == ["config", "database", "backend", "scanner",
+                                                   "printer", "printer", "printer"]
+    assert all(" ok " in line for line in lines)
+
+    missing = write_config(tmp_path, backend.url, str(tmp_path / "no-such-port"))
+    result = subprocess.run(station("check", "--config", str(missing)), cwd=ROOT, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 1
+    [scanner_line] = [line for line in result.stdout.splitlines() if line.startswith("scanner")]
+    assert "FAIL" in scanner_line and "no-such-port" in scanner_line
