@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from station.storage.models import AuditRow
+from station.storage.outbox import next_counter
 
 GENESIS = "0" * 64
 
@@ -25,6 +26,9 @@ class Actor:
 def append_audit(session: Session, *, station_id: str, action: str, subject: str | None,
                  detail: dict[str, Any], actor: Actor | None, at: datetime | None = None) -> AuditRow:
     """Add one audit row in the caller's transaction, chained to the station's last row."""
+    # Taking the station's audit counter locks its row until commit, so two transactions of one
+    # station cannot both chain to the same previous row (PostgreSQL; SQLite serialises writers).
+    next_counter(session, station_id, "audit")
     previous = session.execute(
         select(AuditRow.hash).where(AuditRow.station_id == station_id)
         .order_by(AuditRow.id.desc()).limit(1)

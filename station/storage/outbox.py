@@ -31,6 +31,8 @@ def next_counter(session: Session, station_id: str, name: str) -> int:
 def record_event(session: Session, *, station_id: str, type: str, subject: str,
                  data: dict[str, Any], time: datetime) -> OutboxRow:
     """Write one event to the outbox in the caller's transaction: its id is made here, once."""
+    if time.tzinfo is None:
+        raise ValueError("an event's time must carry its time zone")
     row = OutboxRow(
         id=str(uuid.uuid4()), station_id=station_id,
         stationseq=next_counter(session, station_id, "stationseq"),

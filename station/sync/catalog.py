@@ -69,6 +69,7 @@ class OrderLookup:
         body: dict[str, Any] | None = None
         fresh = False
         offline_reason = "no backend configured"
+        unreachable = True
         if self._client is not None:
             try:
                 body = self._client.get_order(order_number)
@@ -77,8 +78,8 @@ class OrderLookup:
                 fresh = True
             except BackendUnreachable as exc:
                 offline_reason = str(exc)
-            except BackendError as exc:
-                offline_reason = str(exc)
+            except BackendError as exc:  # it answered, but with bad credentials or bad data
+                offline_reason, unreachable = str(exc), False
         if body is not None:
             order = _parse(body, order_number)
             with self._db.unit_of_work() as session:
@@ -90,7 +91,8 @@ class OrderLookup:
             if self._client is None:
                 raise LookupFailed(f"unknown order {order_number} (offline: not in the local cache)")
             log.info("order %s not cached and backend unavailable: %s", order_number, offline_reason)
-            raise LookupFailed("backend unreachable: order not in the local cache")
+            reason = "backend unreachable" if unreachable else offline_reason
+            raise LookupFailed(f"{reason}: order not in the local cache")
         return _parse(body, order_number), False
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -61,6 +62,7 @@ class Relay:
         self._rng = rng
         self._failures = 0
         self._paused: str | None = None
+        self._hold_until = 0.0  # monotonic time before which no request may be made
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -83,8 +85,10 @@ class Relay:
         self._wake.set()
 
     def resume(self) -> None:
+        """An operator's retry: leave a pause or a backoff and send now."""
         self._paused = None
         self._failures = 0
+        self._hold_until = 0.0
         self.wake()
 
     def _run(self) -> None:
@@ -93,8 +97,19 @@ class Relay:
                 delay = self.run_once()
             except Exception as exc:  # a bug must not end delivery: report it, back off, go on
                 delay = self._backoff(f"relay error: {exc.__class__.__name__}: {exc}")
-            self._wake.wait(delay)
+            self._sleep(delay)
+
+    def _sleep(self, delay: float) -> None:
+        """Wait `delay`; a wake ends an idle wait early, never a backoff or a Retry-After."""
+        deadline = time.monotonic() + delay
+        while not self._stop.is_set():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            woken = self._wake.wait(remaining)
             self._wake.clear()
+            if woken and time.monotonic() >= self._hold_until:
+                return
 
     # -- one round --------------------------------------------------------------------------------
     def run_once(self) -> float:
@@ -108,13 +123,20 @@ class Relay:
                 ids = self._claim(self.batch_size)
                 if not ids:
                     break
-                self._send(ids)
+                try:
+                    self._send(ids)
+                except Exception as exc:
+                    # Whatever of the batch is still leased goes back at once: else a connection
+                    # error or a bad answer would hold it back for LEASE, behind later events.
+                    self._unlease(ids, str(exc))
+                    raise
         except _Pause as pause:
             self._paused = str(pause)
             self._publish(False, f"{pause}: sending stopped")
             return IDLE_POLL_S
         except _RetryAfter as busy:
             self._publish(False, f"{busy}: waiting {busy.seconds:.0f} s")
+            self._hold_until = time.monotonic() + busy.seconds
             return busy.seconds
         except BackendError as exc:
             return self._backoff(str(exc))
@@ -195,6 +217,11 @@ class Relay:
             s.execute(update(OutboxRow).where(OutboxRow.id.in_(ids), OutboxRow.state == "pending")
                       .values(lease_owner=None, lease_until=None, last_error=error))
 
+    def _unlease(self, ids: list[str], error: str) -> None:
+        with self.db.unit_of_work() as s:
+            s.execute(update(OutboxRow).where(OutboxRow.id.in_(ids), OutboxRow.lease_owner == self.owner)
+                      .values(lease_owner=None, lease_until=None, last_error=error[:2000]))
+
     def _dead(self, event_id: str, error: str) -> None:
         with self.db.unit_of_work() as s:
             s.execute(update(OutboxRow).where(OutboxRow.id == event_id)
@@ -205,7 +232,9 @@ class Relay:
         self._failures += 1
         self._publish(False, message)
         ceiling = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2.0 ** min(self._failures - 1, 20))
-        return self._rng() * ceiling  # full jitter
+        delay = self._rng() * ceiling  # full jitter
+        self._hold_until = time.monotonic() + delay
+        return delay
 
     def _publish(self, reachable: bool | None, message: str) -> None:
         with self.db.read() as s:
