@@ -75,12 +75,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None, *, gui: GuiRunner | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, gui: GuiRunner | None = None,
+         gui_check: Callable[[], None] | None = None) -> int:
+    """Run one command; `gui` opens the window and `gui_check` says first whether it can."""
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=os.environ.get("STATION_LOG_LEVEL", "WARNING").upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        return _run(args, gui)
+        return _run(args, gui, gui_check)
     except (ConfigError, CommandError, StorageError, DataError) as exc:
         print(f"station: {exc}", file=sys.stderr)
         return 2
@@ -92,10 +94,13 @@ def main(argv: Sequence[str] | None = None, *, gui: GuiRunner | None = None) -> 
         return 1
 
 
-def _run(args: argparse.Namespace, gui: GuiRunner | None) -> int:
+def _run(args: argparse.Namespace, gui: GuiRunner | None,
+         gui_check: Callable[[], None] | None) -> int:
     from station import commands
 
     command = args.command or "gui"
+    if command in ("gui", "demo") and gui_check is not None:
+        gui_check()  # before anything starts: say at once when there is no screen
     if not args.command:
         args.screenshot = None
     if command == "backend":

@@ -74,3 +74,27 @@ def test_check_reports_each_part(tmp_path: Path, backend: Backend, pty_scanner: 
     assert result.returncode == 1
     [scanner_line] = [line for line in result.stdout.splitlines() if line.startswith("scanner")]
     assert "FAIL" in scanner_line and "no-such-port" in scanner_line
+
+
+def test_demo_window_comes_up(tmp_path: Path) -> None:
+    shot = tmp_path / "demo.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(station("demo", "--profile-dir", str(tmp_path), "--screenshot", str(shot)),
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=90)
+    assert result.returncode == 0, result.stderr
+    assert "reference backend: http://127.0.0.1:" in result.stdout
+    from PIL import Image
+
+    with Image.open(shot) as image:
+        assert image.size[0] >= 1000 and image.size[1] >= 700
+        assert len(image.getcolors(maxcolors=1_000_000) or []) > 10  # drawn, not a blank window
+
+
+def test_without_a_display_the_window_commands_say_so_in_one_line(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run(station("demo", "--profile-dir", str(tmp_path)), cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "no display" in result.stderr
+    assert not list(tmp_path.iterdir())  # nothing was started or made
