@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from devices.scale import SerialScale
+from devices.scale_protocols import Reading
 from devices.scanner import SerialScanner
 from printing.targets import PrintTarget, parse_target
 from station.config import Config
@@ -25,6 +27,8 @@ from station.sync.client import BackendClient, resolve_token
 from station.sync.relay import Relay, SyncStatus
 
 log = logging.getLogger(__name__)
+# The [scale] section has no baud rate: SICS, NCI and 8217 scales ship at 9600 8N1.
+SCALE_BAUDRATE = 9600
 
 
 @dataclass
@@ -39,6 +43,7 @@ class Station:
     client: BackendClient | None
     refresher: CatalogRefresher | None = None
     scanner: SerialScanner | None = None
+    scale: SerialScale | None = None
     _stoppers: list[Callable[[], None]] = field(default_factory=list)
 
     def start(self) -> None:
@@ -49,9 +54,10 @@ class Station:
             self._stoppers.append(self.refresher.stop)
         self.relay.start()
         self._stoppers.append(self.relay.stop)
-        if self.scanner is not None:
-            self.scanner.start()
-            self._stoppers.append(self.scanner.stop)
+        for device in (self.scanner, self.scale):
+            if device is not None:
+                device.start()
+                self._stoppers.append(device.stop)
         self._stoppers.append(self.core.stop)
 
     def stop(self) -> None:
@@ -112,6 +118,9 @@ def build_station(config: Config, *, catalog_file: dict[str, Any] | None = None)
                                              on_result=lambda ok, msg: _show_backend(core, ok, msg))
     if config.scanner.port:
         station.scanner = _make_scanner(config, core)
+    if config.scale.port:
+        station.scale = _make_scale(config, core)
+        desk.p.scale = station.scale
     return station
 
 
@@ -125,6 +134,31 @@ def _make_scanner(config: Config, core: StationCore) -> SerialScanner:
     core.update_status(scanner="connecting…", scanner_ok=False)
     return SerialScanner(config.scanner.port, config.scanner.baudrate, on_scan=core.submit_scan,
                          on_error=core.report_error, on_state=on_state)
+
+
+def _make_scale(config: Config, core: StationCore) -> SerialScale:
+    states = {"connected": "connected", "connecting": "connecting…",
+              "reconnecting": "reconnecting…", "absent": "not found"}
+
+    def on_state(state: str) -> None:
+        if state != "connected":
+            core.update_status(scale=states.get(state, state), scale_ok=False, scale_stable=False)
+
+    def on_reading(reading: Reading) -> None:
+        core.update_status(scale=weight_text(reading), scale_ok=reading.status in ("stable", "motion"),
+                           scale_stable=reading.status == "stable")
+
+    core.update_status(scale="connecting…", scale_ok=False)
+    return SerialScale(config.scale.port, SCALE_BAUDRATE, config.scale.protocol, on_reading=on_reading,
+                       on_state=on_state, on_error=lambda message: log.warning("scale: %s", message))
+
+
+def weight_text(reading: Reading) -> str:
+    """What the screen shows for a reading: the weight, with "moving" while it is not stable."""
+    if reading.grams is not None and reading.status in ("stable", "motion"):
+        text = f"{reading.grams:,.0f} g".replace(",", " ")
+        return text if reading.status == "stable" else f"{text} (moving)"
+    return reading.message
 
 
 def _show_sync(core: StationCore, status: SyncStatus) -> None:

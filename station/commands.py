@@ -146,6 +146,7 @@ def check(config: Config) -> int:
     results.append(_check_database(config))
     results.append(_check_backend(config))
     results.append(_check_scanner(config))
+    results.append(_check_scale(config))
     results.extend(_check_printers(config))
     for name, ok, text in results:
         print(f"{name:<17} {'ok  ' if ok else 'FAIL'} {text}")
@@ -193,6 +194,18 @@ def _check_scanner(config: Config) -> tuple[str, bool, str]:
         return "scanner", True, check_port(config.scanner.port, config.scanner.baudrate)
     except ScannerError as exc:
         return "scanner", False, str(exc)
+
+
+def _check_scale(config: Config) -> tuple[str, bool, str]:
+    from devices.scale import ScaleError, check_scale
+    from station.bootstrap import SCALE_BAUDRATE
+
+    if not config.scale.port:
+        return "scale", True, "no scale (scale.port is empty)"
+    try:
+        return "scale", True, check_scale(config.scale.port, SCALE_BAUDRATE, config.scale.protocol)
+    except ScaleError as exc:
+        return "scale", False, str(exc)
 
 
 def _check_printers(config: Config) -> list[tuple[str, bool, str]]:

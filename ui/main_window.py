@@ -88,6 +88,7 @@ class MainWindow(QMainWindow):
 
     def show_status(self, status: StatusView) -> None:
         self.status_bar.render(status)
+        self.packing.show_scale(status)
         self.reclaim_focus()
 
     def reclaim_focus(self) -> None:

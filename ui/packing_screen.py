@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station.services.views import LineView, OrderView, ScreenState
+from station.services.views import LineView, OrderView, ScreenState, StatusView
 from ui import style
 from ui.message_area import MessageArea
 
@@ -83,6 +83,10 @@ class OrderHeader(QWidget):
         self.progress_bar = QProgressBar()
         self.progress_bar.setTextVisible(False)
         self.progress_bar.setFixedHeight(18)
+        self.package_weight = _named_label("packageWeight")
+        self.live_weight = _named_label("liveWeight")
+        self.live_weight.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.live_weight.setVisible(False)
         self.gift = _named_label("gift", wrap=True)
         self.notes = _named_label("notes", wrap=True)
         self.carrier.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -95,8 +99,10 @@ class OrderHeader(QWidget):
         grid.addWidget(self.progress_bar, 1, 1)
         grid.addWidget(self.ship_to, 2, 0)
         grid.addWidget(self.carrier, 2, 1)
-        grid.addWidget(self.gift, 3, 0, 1, 2)
-        grid.addWidget(self.notes, 4, 0, 1, 2)
+        grid.addWidget(self.package_weight, 3, 0)
+        grid.addWidget(self.live_weight, 3, 1)
+        grid.addWidget(self.gift, 4, 0, 1, 2)
+        grid.addWidget(self.notes, 5, 0, 1, 2)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
 
@@ -110,6 +116,26 @@ class OrderHeader(QWidget):
         self.progress_bar.setValue(order.units_counted)
         _set_optional(self.gift, "Gift message: ", order.gift_message)
         _set_optional(self.notes, "Notes: ", order.notes)
+        _set_optional(self.package_weight, "Package weight: ", _package_weight(order))
+
+    def show_scale(self, status: StatusView) -> None:
+        """The scale's live reading, coloured: green when stable, amber while moving, red on error."""
+        self.live_weight.setVisible(bool(status.scale))
+        self.live_weight.setText(f"Scale: {status.scale}")
+        state = "stable" if status.scale_stable else "moving" if status.scale_ok else "error"
+        if self.live_weight.property("state") != state:
+            self.live_weight.setProperty("state", state)
+            self.live_weight.style().unpolish(self.live_weight)
+            self.live_weight.style().polish(self.live_weight)
+
+
+def _package_weight(order: OrderView) -> str | None:
+    if order.package_weight_g is None:
+        return None
+    text = f"{order.package_weight_g} g"
+    if order.expected_weight_g is not None:
+        text += f" (items {order.expected_weight_g} g)"
+    return text
 
 
 class PackingScreen(QWidget):
@@ -150,6 +176,9 @@ class PackingScreen(QWidget):
 
     def flash(self) -> None:
         self.message_area.flash()
+
+    def show_scale(self, status: StatusView) -> None:
+        self.header.show_scale(status)
 
     def _set_documents(self, documents: tuple[str, ...]) -> None:
         # Files written by a pdf:/zpl: target are links: one click opens them in the viewer.

@@ -42,7 +42,7 @@ class Part(QLabel):
 
 
 class StatusBar(QFrame):
-    """Four coloured parts; `render` draws one `StatusView`. Each part's width follows its text."""
+    """Coloured parts (the scale's only at a station with one); `render` draws one `StatusView`."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -51,22 +51,29 @@ class StatusBar(QFrame):
         self.backend = Part("backendPart")
         self.events = Part("eventsPart")
         self.printer = Part("printerPart")
+        self.scale = Part("scalePart")
+        self.scale.setVisible(False)  # shown only at a station with a scale
         self._layout = QHBoxLayout(self)
         self._layout.setContentsMargins(16, 4, 16, 4)
         self._layout.setSpacing(10)
-        for part in self.parts():
+        for part in (self.scanner, self.scale, self.backend, self.events, self.printer):
             self._layout.addWidget(part, 1)
 
-    def parts(self) -> tuple[Part, Part, Part, Part]:
-        return (self.scanner, self.backend, self.events, self.printer)
+    def parts(self) -> tuple[Part, ...]:
+        """The parts shown, left to right."""
+        all_parts = (self.scanner, self.scale, self.backend, self.events, self.printer)
+        return tuple(part for part in all_parts if part is not self.scale or part.isVisibleTo(self))
 
     def render(self, status: StatusView) -> None:  # type: ignore[override]
         self.scanner.show_text(f"Scanner: {status.scanner}", status.scanner_ok)
         self.backend.show_text(f"Backend: {status.backend}", status.backend_ok)
         self.events.show_text(_events_text(status), status.dead_letters == 0)
         self.printer.show_text(f"Printer: {status.printer or 'none'}", status.printer_ok)
-        for index, part in enumerate(self.parts()):
-            self._layout.setStretch(index, len(part.full_text) + 4)  # + 4: the margins
+        self.scale.setVisible(bool(status.scale))
+        self.scale.show_text(f"Scale: {status.scale}", status.scale_ok)
+        for part in (self.scanner, self.scale, self.backend, self.events, self.printer):
+            index = self._layout.indexOf(part)
+            self._layout.setStretch(index, len(part.full_text) + 4 if part.isVisibleTo(self) else 0)
 
 
 def _events_text(status: StatusView) -> str:

@@ -57,6 +57,11 @@ QLabel#progress {{ font-size: {HEADER_PT + 4}pt; font-weight: bold; }}
 QLabel#customer {{ font-size: 22pt; font-weight: bold; }}
 QLabel#shipTo {{ font-size: 18pt; }}
 QLabel#carrier {{ font-size: 20pt; font-weight: bold; }}
+QLabel#packageWeight {{ font-size: 20pt; font-weight: bold; }}
+QLabel#liveWeight {{ font-size: 24pt; font-weight: bold; padding: 2px 10px; border-radius: 6px; }}
+QLabel#liveWeight[state="stable"] {{ background: #1b7f3b; color: #ffffff; }}
+QLabel#liveWeight[state="moving"] {{ background: #ffb300; color: #111111; }}
+QLabel#liveWeight[state="error"] {{ background: #c62828; color: #ffffff; }}
 QLabel#gift, QLabel#notes {{ font-size: 18pt; background: #fff3c4; border: 2px solid #ffb300;
     border-radius: 6px; padding: 2px 10px; }}
 QLabel#documents {{ font-size: 14pt; color: #37474f; }}

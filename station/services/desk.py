@@ -6,9 +6,12 @@ Runs on the single scan-consumer thread, so its state needs no lock; screens get
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Protocol
 
+from devices.scale_protocols import Reading
 from station.domain.barcodes import Gs1Error, looks_like_gs1, parse_gs1
 from station.domain.catalog import Catalog, Match, Staff
 from station.domain.commands import COMMANDS, is_command
@@ -30,6 +33,8 @@ from station.workflows.packing import (
     Counted,
     PackingState,
     Unit,
+    expected_weight_g,
+    is_complete,
     line_progress,
     refusal_for_status,
     undo_last,
@@ -54,6 +59,16 @@ def warn(message: str, detail: str = "") -> Feedback:
     return Feedback("warn", message, detail, "attention")
 
 
+WEIGH_WAIT_S = 3.0  # how long CMD-WEIGH waits for a moving scale to settle
+FRESH_READING_S = 1.0  # a stable reading older than this may predate the package on the scale
+
+
+class Scale(Protocol):
+    def latest(self) -> Reading | None: ...
+
+    def wait_stable(self, timeout_s: float) -> Reading | None: ...
+
+
 @dataclass
 class DeskParts:
     station_id: str
@@ -65,6 +80,7 @@ class DeskParts:
     packing: PackingService
     printer: DocumentPrinter
     on_event_recorded: Callable[[], None] = field(default=lambda: None)
+    scale: Scale | None = None
 
 
 class Desk:
@@ -143,7 +159,8 @@ class Desk:
             return self._reprint()
         if self.current is None:
             return error(f"No open order for {code}", "scan an order number first")
-        handlers = {"CMD-DONE": self._done, "CMD-CANCEL": self._cancel, "CMD-UNDO": self._undo}
+        handlers = {"CMD-DONE": self._done, "CMD-CANCEL": self._cancel, "CMD-UNDO": self._undo,
+                    "CMD-WEIGH": self._weigh}
         handler = handlers.get(code)
         if handler is None:
             meaning = COMMANDS.get(code, "unknown command")
@@ -156,7 +173,13 @@ class Desk:
                         for p in line_progress(self.current.state, self.p.catalog.current()))
         if remaining:
             return error(f"{remaining} unit(s) still to scan", "the order cannot be completed yet")
+        if self._needs_weight(self.current.state):
+            return error("Weigh the package first", "put it on the scale and scan CMD-WEIGH")
         return self._complete(None)
+
+    def _needs_weight(self, state: PackingState) -> bool:
+        """With a scale, a package closes only once weighed after its last unit went in."""
+        return self.p.scale is not None and state.package(1).weight_g is None
 
     def _cancel(self) -> Feedback:
         assert self.current is not None and self.operator is not None
@@ -175,6 +198,28 @@ class Desk:
         self.current = OpenOrder(self.current.session_id, state, self.current.started_at,
                                  self.current.resumed)
         return warn(f"Took back {unit.quantity} × {unit.sku}", "take it out of the box")
+
+    def _weigh(self) -> Feedback:
+        assert self.current is not None and self.operator is not None
+        if self.p.scale is None:
+            return warn("No scale at this station", "scale.port is empty in the configuration")
+        reading = self.p.scale.latest()
+        if reading is None or reading.status != "stable" or time.monotonic() - reading.at > FRESH_READING_S:
+            reading = self.p.scale.wait_stable(WEIGH_WAIT_S) or self.p.scale.latest()
+        if reading is None:
+            return error("The scale does not answer", "check its cable, then scan CMD-WEIGH again")
+        if reading.status != "stable" or reading.grams is None:
+            return error(f"Not weighed: {reading.message}",
+                         "wait until the scale settles, then scan CMD-WEIGH again")
+        package = replace(self.current.state.package(1), weight_g=round(reading.grams))
+        self.p.packing.weigh(self.current, package, self.operator)
+        self.current = replace(self.current, state=self.current.state.with_package(package))
+        catalog = self.p.catalog.current()
+        if self.p.auto_complete and is_complete(self.current.state, catalog):
+            return self._complete(None)
+        expected = expected_weight_g(self.current.state, catalog)
+        return ok(f"Package {package.package_no}: {package.weight_g} g",
+                  f"the items weigh {expected} g" if expected is not None else "")
 
     def _reprint(self) -> Feedback:
         if not self.last_jobs:
@@ -217,13 +262,16 @@ class Desk:
             self._audit("scan.refused", self.current.state.order.order_number,
                         {"code": code, "reason": result.reason})
             return error(result.reason)
-        if result.complete and self.p.auto_complete:
+        if result.complete and self.p.auto_complete and not self._needs_weight(result.state):
             self.current = OpenOrder(self.current.session_id, result.state, self.current.started_at,
                                      self.current.resumed)
             return self._complete(result.unit)
         self.p.packing.count(self.current, result.unit, self.operator)
         self.current = OpenOrder(self.current.session_id, result.state, self.current.started_at,
                                  self.current.resumed)
+        if result.complete and self._needs_weight(result.state):
+            return ok(f"+{result.unit.quantity} {match.product.name}",
+                      "all counted: put the package on the scale and scan CMD-WEIGH")
         if result.complete:
             return ok(f"+{result.unit.quantity} {match.product.name}", "all counted: scan CMD-DONE")
         return ok(f"+{result.unit.quantity} {match.product.name}", result.unit.sku)
@@ -295,4 +343,5 @@ def _order_view(state: PackingState, catalog: Catalog) -> OrderView:
     ship_to = f"{order.ship_to.name}, {order.ship_to.city}, {order.ship_to.country}"
     return OrderView(order.order_number, order.status, order.customer.name, ship_to,
                      order.shipping.carrier, order.shipping.service, tuple(lines),
-                     order.gift_message, order.notes)
+                     order.gift_message, order.notes, package_weight_g=state.package(1).weight_g,
+                     expected_weight_g=expected_weight_g(state, catalog))

@@ -16,9 +16,9 @@ from station.domain.orders import Order
 from station.storage.audit import Actor, append_audit
 from station.storage.cache import set_cached_order_status
 from station.storage.db import Database
-from station.storage.models import PackedUnitRow, PackingSessionRow
+from station.storage.models import PackageRow, PackedUnitRow, PackingSessionRow
 from station.storage.outbox import record_event, rfc3339
-from station.workflows.packing import PackingState, Unit, packed_event_data
+from station.workflows.packing import Package, PackingState, Unit, packed_event_data
 
 ORDER_PACKED = "station.order.packed"
 
@@ -60,10 +60,12 @@ class PackingService:
             s.flush()
             units = tuple(_unit(u) for u in row.units if u.undone_at is None)
             last_seq = max((u.seq for u in row.units), default=0)
+            packages = _packages(row)
             append_audit(s, station_id=self.station_id, action="order.resumed" if resumed else "order.opened",
                          subject=order.order_number, detail={"session": row.id, "units": len(units)},
                          actor=_actor(operator))
-            return OpenOrder(row.id, PackingState(order, units, last_seq), row.started_at, resumed)
+            return OpenOrder(row.id, PackingState(order, units, last_seq, packages), row.started_at,
+                             resumed)
 
     def count(self, current: OpenOrder, unit: Unit, operator: Staff) -> None:
         """Commit one counted unit (before the screen shows it)."""
@@ -100,6 +102,22 @@ class PackingService:
                          actor=_actor(operator))
             return event.id
 
+    def weigh(self, current: OpenOrder, package: Package, operator: Staff) -> None:
+        """Record a package's weight as taken from the scale."""
+        now = datetime.now(UTC)
+        with self.db.unit_of_work() as s:
+            row = s.execute(select(PackageRow).where(
+                PackageRow.session_id == current.session_id,
+                PackageRow.package_no == package.package_no)).scalar_one_or_none()
+            if row is None:
+                row = PackageRow(session_id=current.session_id, package_no=package.package_no)
+                s.add(row)
+            row.box_code, row.weight_g, row.weighed_at = package.box, package.weight_g, now
+            append_audit(s, station_id=self.station_id, action="package.weighed",
+                         subject=current.state.order.order_number,
+                         detail={"package": package.package_no, "weight_g": package.weight_g},
+                         actor=_actor(operator))
+
     def undo(self, current: OpenOrder, unit: Unit, operator: Staff) -> None:
         with self.db.unit_of_work() as s:
             row = s.execute(select(PackedUnitRow).where(
@@ -125,6 +143,17 @@ class PackingService:
                             serial=unit.serial, lot=unit.lot, package_no=unit.package_no,
                             scanned_at=datetime.now(UTC)))
         s.flush()
+
+
+def _packages(row: PackingSessionRow) -> tuple[Package, ...]:
+    """The stored packages; a weight taken before the last unit was counted or undone is dropped."""
+    changes = [u.scanned_at for u in row.units] + [u.undone_at for u in row.units if u.undone_at]
+    last_change = max(changes, default=None)
+    return tuple(
+        Package(p.package_no, p.box_code,
+                p.weight_g if p.weighed_at and (last_change is None or p.weighed_at >= last_change)
+                else None)
+        for p in row.packages)
 
 
 def _unit(row: PackedUnitRow) -> Unit:

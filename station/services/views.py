@@ -55,6 +55,8 @@ class OrderView:
     lines: tuple[LineView, ...]
     gift_message: str | None = None
     notes: str | None = None
+    package_weight_g: int | None = None  # as taken with CMD-WEIGH
+    expected_weight_g: int | None = None  # the counted items' catalog weights
 
     @property
     def units_counted(self) -> int:
@@ -87,6 +89,9 @@ class StatusView:
     dead_letters: int = 0
     printer: str = ""
     printer_ok: bool = True
+    scale: str = ""  # empty: no scale at this station; else its state or its live weight
+    scale_ok: bool = True
+    scale_stable: bool = False
 
 
 @dataclass(frozen=True)

@@ -157,6 +157,21 @@ class PackingSessionRow(Base):
     completed_at: Mapped[datetime | None]
     units: Mapped[list[PackedUnitRow]] = relationship(
         cascade="all, delete-orphan", order_by="PackedUnitRow.seq")
+    packages: Mapped[list[PackageRow]] = relationship(
+        cascade="all, delete-orphan", order_by="PackageRow.package_no")
+
+
+class PackageRow(Base):
+    """One package of a packing session: its box and its weight as taken from the scale."""
+
+    __tablename__ = "packages"
+    __table_args__ = (UniqueConstraint("session_id", "package_no"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("packing_sessions.id", ondelete="CASCADE"))
+    package_no: Mapped[int] = mapped_column(Integer)
+    box_code: Mapped[str | None] = mapped_column(String(64))
+    weight_g: Mapped[int | None]
+    weighed_at: Mapped[datetime | None]
 
 
 class PackedUnitRow(Base):

@@ -31,10 +31,28 @@ class Unit:
 
 
 @dataclass(frozen=True)
+class Package:
+    """A package of the order: its box (None until one is scanned) and its weight (None unweighed)."""
+
+    package_no: int
+    box: str | None = None
+    weight_g: int | None = None
+
+
+@dataclass(frozen=True)
 class PackingState:
     order: Order
     units: tuple[Unit, ...] = ()
     last_seq: int = 0  # highest seq ever used, undone units included: a seq is never reused
+    packages: tuple[Package, ...] = ()
+
+    def package(self, package_no: int = 1) -> Package:
+        found = [p for p in self.packages if p.package_no == package_no]
+        return found[0] if found else Package(package_no)
+
+    def with_package(self, package: Package) -> PackingState:
+        others = tuple(p for p in self.packages if p.package_no != package.package_no)
+        return replace(self, packages=tuple(sorted((*others, package), key=lambda p: p.package_no)))
 
     @property
     def next_seq(self) -> int:
@@ -136,15 +154,22 @@ def count(state: PackingState, catalog: Catalog, match: Match, barcode: str) -> 
 
 
 def _counted(state: PackingState, catalog: Catalog, unit: Unit) -> Counted:
-    new_state = replace(state, units=(*state.units, unit), last_seq=unit.seq)
+    new_state = replace(state, units=(*state.units, unit), last_seq=unit.seq,
+                        packages=_unweighed(state.packages))
     return Counted(unit, new_state, is_complete(new_state, catalog))
+
+
+def _unweighed(packages: tuple[Package, ...]) -> tuple[Package, ...]:
+    """A weight taken before the contents changed no longer holds."""
+    return tuple(replace(p, weight_g=None) for p in packages)
 
 
 def undo_last(state: PackingState) -> tuple[PackingState, Unit] | None:
     if not state.units:
         return None
     # Keep the undone unit's seq as used, however the state was built: a seq is never reused.
-    return replace(state, units=state.units[:-1], last_seq=state.next_seq - 1), state.units[-1]
+    return replace(state, units=state.units[:-1], last_seq=state.next_seq - 1,
+                   packages=_unweighed(state.packages)), state.units[-1]
 
 
 def packed_items(state: PackingState) -> list[dict[str, Any]]:
@@ -190,11 +215,12 @@ def packed_event_data(state: PackingState, catalog: Catalog, *, station_id: str,
                       operator: Mapping[str, str], packed_at: str, duration_s: int) -> dict[str, Any]:
     """The `data` of station.order.packed (events.md), for an order packed in one package."""
     order = state.order
+    package = state.package(1)
     return {
         "order_number": order.order_number, "packed_at": packed_at, "station_id": station_id,
         "operator": dict(operator), "duration_s": duration_s,
         "packages": [{
-            "package_no": 1, "box": None, "weight_g": None,
+            "package_no": 1, "box": package.box, "weight_g": package.weight_g,
             "expected_weight_g": expected_weight_g(state, catalog),
             "tracking_number": order.shipping.tracking_number, "carrier": order.shipping.carrier,
             "items": packed_items(state),

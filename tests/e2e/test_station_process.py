@@ -65,7 +65,7 @@ def test_check_reports_each_part(tmp_path: Path, backend: Backend, pty_scanner: 
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     assert [line.split()[0] for line in lines] == ["config", "database", "backend", "scanner",
-                                                   "printer", "printer", "printer"]
+                                                   "scale", "printer", "printer", "printer"]
     assert all(" ok " in line for line in lines)
 
     missing = write_config(tmp_path, backend.url, str(tmp_path / "no-such-port"))
@@ -98,3 +98,26 @@ def test_without_a_display_the_window_commands_say_so_in_one_line(tmp_path: Path
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0 and "no display" in result.stderr
     assert not list(tmp_path.iterdir())  # nothing was started or made
+
+
+def test_check_asks_the_scale_for_a_weight(tmp_path: Path, backend: Backend) -> None:
+    from tests.devices.scale_simulators import ScaleSimulator
+
+    scale = ScaleSimulator("nci", grams=1234.0, mode="stable")
+    try:
+        path = write_config(tmp_path, backend.url)
+        path.write_text(path.read_text(encoding="utf-8").replace(
+            "[printers.label]", f'[scale]\nport = "{scale.path}"\nprotocol = "nci"\n\n[printers.label]'),
+            encoding="utf-8")
+        result = subprocess.run(station("check", "--config", str(path)), cwd=ROOT, capture_output=True,
+                                text=True, timeout=60)
+        [line] = [line for line in result.stdout.splitlines() if line.startswith("scale")]
+        assert result.returncode == 0, result.stdout
+        assert " ok " in line and "1234" in line.replace(",", "").replace(" ", "") and "stable" in line
+        scale.set("silent")
+        result = subprocess.run(station("check", "--config", str(path)), cwd=ROOT, capture_output=True,
+                                text=True, timeout=60)
+        [line] = [line for line in result.stdout.splitlines() if line.startswith("scale")]
+        assert result.returncode == 1 and "FAIL" in line
+    finally:
+        scale.close()

@@ -7,14 +7,16 @@ from datetime import UTC, datetime
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
-from station.storage.db import BUSY_TIMEOUT_MS, Database, current_tables
+from station.storage.db import BUSY_TIMEOUT_MS, Database, alembic_config, current_tables, upgrade
 from station.storage.models import BarcodeRow, Base, CachedOrderRow, OutboxRow
 from station.storage.outbox import record_event
 
 NOW = datetime(2026, 11, 22, 14, 3, 7, tzinfo=UTC)
+HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def _version(database: Database) -> str | None:
@@ -28,7 +30,7 @@ def test_upgrade_creates_every_table_from_nothing(empty_db: Database) -> None:
     empty_db.upgrade()
 
     assert current_tables(empty_db.engine) == set(Base.metadata.tables) | {"alembic_version"}
-    assert _version(empty_db) == "0001"
+    assert _version(empty_db) == HEAD
 
 
 def test_upgrade_is_idempotent_and_keeps_data(empty_db: Database) -> None:
@@ -41,7 +43,7 @@ def test_upgrade_is_idempotent_and_keeps_data(empty_db: Database) -> None:
     empty_db.upgrade()
 
     assert current_tables(empty_db.engine) == set(Base.metadata.tables) | {"alembic_version"}
-    assert _version(empty_db) == "0001"
+    assert _version(empty_db) == HEAD
     with empty_db.read() as session:
         assert session.scalar(select(func.count()).select_from(OutboxRow)) == 1
 
@@ -138,3 +140,16 @@ def test_database_on_postgres_runs_in_its_own_schema(db: Database) -> None:
     with db.engine.connect() as connection:
         schema = connection.execute(text("SELECT current_schema()")).scalar()
     assert str(schema).startswith("t_")
+
+
+def test_a_database_of_the_first_version_upgrades_and_keeps_its_work(empty_db: Database) -> None:
+    """A station installed at the first schema gets every later migration at start-up."""
+    upgrade(empty_db.engine, "0001")
+    with empty_db.unit_of_work() as session:
+        record_event(session, station_id="PACK-01", type="station.order.packed", subject="SO-1",
+                     data={"n": 1}, time=NOW)
+    empty_db.upgrade()
+    assert _version(empty_db) == HEAD
+    assert current_tables(empty_db.engine) == set(Base.metadata.tables) | {"alembic_version"}
+    with empty_db.read() as session:
+        assert session.scalar(select(func.count()).select_from(OutboxRow)) == 1

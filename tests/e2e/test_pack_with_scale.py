@@ -1,0 +1,118 @@
+"""Packing at a station with a scale: the live weight, CMD-WEIGH taking only a stable weight, the
+order closing once weighed, the weight in the event, and a stale weight dropped after a change.
+The scale is a Mettler Toledo SICS simulator on a pseudo-terminal."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from station.bootstrap import Station, build_station
+from station.config import load_config
+from station.services.views import ScreenChanged, ScreenState
+from tests.devices.scale_simulators import ScaleSimulator
+from tests.e2e.conftest import Backend, wait_for, write_config
+
+
+@pytest.fixture
+def scale() -> Iterator[ScaleSimulator]:
+    simulator = ScaleSimulator("sics", grams=0.0, mode="stable")
+    yield simulator
+    simulator.close()
+
+
+def with_scale(config_path: Path, port: str) -> Path:
+    config_path.write_text(config_path.read_text(encoding="utf-8").replace(
+        "[printers.label]", f'[scale]\nport = "{port}"\nprotocol = "sics"\n\n[printers.label]'),
+        encoding="utf-8")
+    return config_path
+
+
+class Desk:
+    """Types scans into the station's core and returns the screen each one produced."""
+
+    def __init__(self, station: Station) -> None:
+        self.core = station.core
+        self.screens: list[ScreenState] = []
+        self.core.subscribe(lambda e: self.screens.append(e.state) if isinstance(e, ScreenChanged) else None)
+
+    def scan(self, code: str) -> ScreenState:
+        from station.domain.scan import Scan
+
+        count = len(self.screens)
+        self.core.submit_scan(Scan(code))
+        wait_for(lambda: len(self.screens) > count, what=f"scan {code}")
+        return self.screens[-1]
+
+
+def test_an_order_closes_once_weighed_and_reports_its_weight(
+        tmp_path: Path, backend: Backend, scale: ScaleSimulator) -> None:
+    config = load_config(with_scale(write_config(tmp_path, backend.url), scale.path))
+    station = build_station(config)
+    station.start()
+    try:
+        desk = Desk(station)
+        wait_for(lambda: station.core.status().scale_stable, what="a stable reading")
+        assert station.core.status().scale == "0 g"
+        desk.scan("EMP-1001")
+        desk.scan("SO-100234")
+        for code in ("4006381333931", "KIT-GIFTSET-1"):
+            time.sleep(0.11)
+            desk.scan(code)
+        scale.set("stable", 590.0)
+        time.sleep(0.12)
+        screen = desk.scan("4006381333931")  # the last unit: counted, but not yet weighed
+        assert screen.order is not None and "CMD-WEIGH" in screen.feedback.detail
+        assert desk.scan("CMD-DONE").feedback.message == "Weigh the package first"
+
+        scale.set("motion", 702.0)
+        wait_for(lambda: "(moving)" in station.core.status().scale, what="motion shown")
+        assert not station.core.status().scale_stable
+        screen = desk.scan("CMD-WEIGH")  # in motion for longer than CMD-WEIGH waits
+        assert screen.feedback.level == "error" and screen.order is not None
+
+        scale.set("stable", 712.0)
+        screen = desk.scan("CMD-WEIGH")
+        assert screen.order is None and screen.feedback.message == "Order SO-100234 packed"
+        wait_for(lambda: backend.events(), what="the event delivered")
+    finally:
+        station.stop()
+    [package] = backend.events()[0]["data"]["packages"]
+    assert package["weight_g"] == 712
+    assert package["expected_weight_g"] is not None
+
+
+def test_a_weight_taken_before_the_last_unit_does_not_count(
+        tmp_path: Path, backend: Backend, scale: ScaleSimulator) -> None:
+    config = load_config(with_scale(write_config(tmp_path, backend.url), scale.path))
+    station = build_station(config)
+    station.start()
+    try:
+        desk = Desk(station)
+        wait_for(lambda: station.core.status().scale_stable, what="a stable reading")
+        desk.scan("EMP-1001")
+        desk.scan("SO-100234")
+        desk.scan("4006381333931")
+        scale.set("stable", 300.0)
+        time.sleep(0.3)
+        assert desk.scan("CMD-WEIGH").order.package_weight_g == 300  # type: ignore[union-attr]
+        time.sleep(0.11)
+        screen = desk.scan("4006381333931")
+        assert screen.order is not None and screen.order.package_weight_g is None
+    finally:
+        station.stop()
+
+    again = build_station(config)  # after a restart the stale weight stays dropped
+    again.start()
+    try:
+        desk = Desk(again)
+        desk.scan("EMP-1001")
+        screen = desk.scan("SO-100234")
+        assert "Resumed" in screen.feedback.message
+        assert screen.order is not None and screen.order.package_weight_g is None
+        assert screen.order.units_counted == 2
+    finally:
+        again.stop()
