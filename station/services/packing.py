@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from station.domain.catalog import Catalog, Staff
@@ -120,10 +120,10 @@ class PackingService:
 
     def undo(self, current: OpenOrder, unit: Unit, operator: Staff) -> None:
         with self.db.unit_of_work() as s:
-            row = s.execute(select(PackedUnitRow).where(
-                PackedUnitRow.session_id == current.session_id, PackedUnitRow.seq == unit.seq)
-            ).scalar_one()
-            row.undone_at = datetime.now(UTC)
+            s.connection().execute(
+                update(PackedUnitRow)
+                .where(PackedUnitRow.session_id == current.session_id, PackedUnitRow.seq == unit.seq)
+                .values(undone_at=datetime.now(UTC)))
             append_audit(s, station_id=self.station_id, action="unit.undone",
                          subject=current.state.order.order_number,
                          detail={"sku": unit.sku, "quantity": unit.quantity}, actor=_actor(operator))
@@ -138,11 +138,12 @@ class PackingService:
 
     @staticmethod
     def _add_unit(s: Session, session_id: int, unit: Unit) -> None:
-        s.add(PackedUnitRow(session_id=session_id, seq=unit.seq, line_id=unit.line_id, sku=unit.sku,
-                            kit_sku=unit.kit_sku, quantity=unit.quantity, barcode=unit.barcode,
-                            serial=unit.serial, lot=unit.lot, package_no=unit.package_no,
-                            scanned_at=datetime.now(UTC)))
-        s.flush()
+        # A Core insert: this runs for every counted unit, and the ORM's flush costs more than SQLite.
+        s.connection().execute(insert(PackedUnitRow), {
+            "session_id": session_id, "seq": unit.seq, "line_id": unit.line_id, "sku": unit.sku,
+            "kit_sku": unit.kit_sku, "quantity": unit.quantity, "barcode": unit.barcode,
+            "serial": unit.serial, "lot": unit.lot, "package_no": unit.package_no,
+            "scanned_at": datetime.now(UTC), "undone_at": None})
 
 
 def _packages(row: PackingSessionRow) -> tuple[Package, ...]:

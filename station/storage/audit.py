@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from station.storage.models import AuditRow
@@ -23,32 +23,51 @@ class Actor:
     role: str
 
 
+@dataclass(frozen=True)
+class Appended:
+    id: int
+    hash: str
+
+
 def append_audit(session: Session, *, station_id: str, action: str, subject: str | None,
-                 detail: dict[str, Any], actor: Actor | None, at: datetime | None = None) -> AuditRow:
-    """Add one audit row in the caller's transaction, chained to the station's last row."""
+                 detail: dict[str, Any], actor: Actor | None, at: datetime | None = None) -> Appended:
+    """Add one audit row in the caller's transaction, chained to the station's last row.
+
+    Every scan writes one, so this uses prepared Core statements rather than the ORM.
+    """
     # Taking the station's audit counter locks its row until commit, so two transactions of one
     # station cannot both chain to the same previous row (PostgreSQL; SQLite serialises writers).
     next_counter(session, station_id, "audit")
-    previous = session.execute(
-        select(AuditRow.hash).where(AuditRow.station_id == station_id)
-        .order_by(AuditRow.id.desc()).limit(1)
-    ).scalar_one_or_none()
-    row = AuditRow(
-        at=(at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0),
-        station_id=station_id, operator_badge=actor.badge if actor else None,
-        operator_role=actor.role if actor else None, action=action, subject=subject,
-        detail=detail, prev_hash=previous or GENESIS,
-    )
-    row.hash = row_hash(row)
-    session.add(row)
-    session.flush()
-    return row
+    connection = session.connection()
+    previous = connection.execute(_LAST_HASH, {"sid": station_id}).scalar_one_or_none()
+    values: dict[str, Any] = {
+        "at": (at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0),
+        "station_id": station_id, "operator_badge": actor.badge if actor else None,
+        "operator_role": actor.role if actor else None, "action": action, "subject": subject,
+        "detail": detail, "prev_hash": previous or GENESIS,
+    }
+    values["hash"] = _hash(values)
+    row_id = connection.execute(_INSERT, values).scalar_one()
+    return Appended(int(row_id), values["hash"])
+
+
+_LAST_HASH = (select(AuditRow.hash).where(AuditRow.station_id == bindparam("sid"))
+              .order_by(AuditRow.id.desc()).limit(1))
+_INSERT = insert(AuditRow).returning(AuditRow.id)
+
+_FIELDS = ("prev_hash", "at", "station_id", "operator_badge", "operator_role", "action", "subject",
+           "detail")
 
 
 def row_hash(row: AuditRow) -> str:
+    return _hash({name: getattr(row, name) for name in _FIELDS})
+
+
+def _hash(values: dict[str, Any]) -> str:
     content = json.dumps(
-        [row.prev_hash, row.at.astimezone(UTC).isoformat(), row.station_id, row.operator_badge,
-         row.operator_role, row.action, row.subject, row.detail],
+        [values["prev_hash"], values["at"].astimezone(UTC).isoformat(), values["station_id"],
+         values["operator_badge"], values["operator_role"], values["action"], values["subject"],
+         values["detail"]],
         sort_keys=True, ensure_ascii=False, separators=(",", ":"),
     )
     return hashlib.sha256(content.encode("utf-8")).hexdigest()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Executable, Table, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -14,18 +15,25 @@ from station.storage.models import CounterRow, OutboxRow
 
 
 def next_counter(session: Session, station_id: str, name: str) -> int:
-    """The next value of a per-station sequence; atomic, never reused (it commits with the caller)."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(insert(CounterRow).values(station_id=station_id, name=name, value=0)
-                    .on_conflict_do_nothing())
-    value = session.execute(
-        update(CounterRow)
-        .where(CounterRow.station_id == station_id, CounterRow.name == name)
-        .values(value=CounterRow.value + 1)
-        .returning(CounterRow.value)
-    ).scalar_one()
+    """The next value of a per-station sequence; atomic, never reused (it commits with the caller).
+
+    One upsert-and-return: on PostgreSQL it also locks the counter row until the caller commits.
+    """
+    statement = _counter_statement(session.get_bind().dialect.name)
+    value = session.connection().execute(statement, {"sid": station_id, "name": name}).scalar_one()
     return int(value)
+
+
+@lru_cache(maxsize=4)
+def _counter_statement(dialect: str) -> Executable:
+    # Built once per dialect: this runs for every scan (its audit row), so it must stay cheap.
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = CounterRow.__table__
+    assert isinstance(table, Table)
+    statement = insert(table).values(station_id=bindparam("sid"), name=bindparam("name"), value=1)
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.station_id, table.c.name], set_={"value": table.c.value + 1},
+    ).returning(table.c.value)
 
 
 def record_event(session: Session, *, station_id: str, type: str, subject: str,
