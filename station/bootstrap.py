@@ -38,6 +38,7 @@ class Station:
 
     config: Config
     db: Database
+    desk: Desk
     core: StationCore
     relay: Relay
     catalog: CatalogHolder
@@ -116,7 +117,7 @@ def build_station(config: Config, *, catalog_file: dict[str, Any] | None = None)
     desk.p.on_event_recorded = relay.wake
     core.update_status(printer=short_target(config.printer_target("label")), printer_ok=True,
                        backend="offline" if client is None else "connecting", backend_ok=False)
-    station = Station(config, db, core, relay, catalog, client)
+    station = Station(config, db, desk, core, relay, catalog, client)
     if client is not None:
         station.refresher = CatalogRefresher(catalog, client, config.backend.catalog_refresh_s,
                                              on_result=lambda ok, msg: _show_backend(core, ok, msg))

@@ -12,9 +12,19 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from devices.scale_protocols import Reading
-from station.domain.barcodes import Gs1Error, looks_like_gs1, parse_gs1
-from station.domain.catalog import Catalog, Match, Staff
-from station.domain.commands import COMMANDS, is_command
+from station.domain.catalog import Catalog, Staff
+from station.domain.classify import (
+    Badge,
+    BoxScan,
+    Command,
+    Context,
+    InsertScan,
+    OrderNumber,
+    ProductScan,
+    Refused,
+    classify,
+)
+from station.domain.commands import COMMANDS
 from station.domain.scan import Scan
 from station.services.documents import DocumentPrinter, PrintJob
 from station.services.packing import OpenOrder, PackingService
@@ -102,19 +112,33 @@ class Desk:
 
     def _dispatch(self, code: str, scan: Scan) -> Feedback:
         catalog = self.p.catalog.current()
-        if is_command(code):
-            return self._command(code)
-        staff = catalog.staff.get(code)
-        if staff is not None:
-            return self._sign_in(staff)
+        meaning = classify(scan, catalog, self._context())
+        if isinstance(meaning, Command):
+            return self._command(meaning.code)
+        if isinstance(meaning, Badge):
+            return self._sign_in(meaning.staff)
+        if isinstance(meaning, Refused):
+            return self._refuse(code, meaning.reason, meaning.hint)
+        if isinstance(meaning, OrderNumber):
+            return self._open_order(meaning.number)
+        if isinstance(meaning, ProductScan):
+            return self._product(meaning, catalog)
+        if isinstance(meaning, InsertScan | BoxScan):
+            return warn(f"{code} is not recorded on this station yet", "scan the order's items")
+        return warn("Returns are not processed on this station yet", "scan CMD-MODE-PACK to pack orders")
+
+    def _context(self) -> Context:
         if self.operator is None:
-            return error("Sign in first", f"scan your badge; {code!r} was not read")
-        if self.mode != "pack":
-            return warn("Returns are not processed on this station yet",
-                        "scan CMD-MODE-PACK to pack orders")
-        if self.current is None:
-            return self._open_order(code)
-        return self._product(code, scan, catalog)
+            return "signed_out"
+        if self.mode == "pack":
+            return "pack_order" if self.current is not None else "pack_idle"
+        return "returns_idle" if self.mode == "returns" else "handover"
+
+    def _refuse(self, code: str, reason: str, hint: str = "") -> Feedback:
+        """A refused scan: shown red, and kept in the audit trail with what was scanned."""
+        subject = self.current.state.order.order_number if self.current else None
+        self._audit("scan.refused", subject, {"code": code[:128], "reason": reason})
+        return error(reason, hint)
 
     # -- people and modes ---------------------------------------------------------------------------
     def _sign_in(self, staff: Staff) -> Feedback:
@@ -195,8 +219,7 @@ class Desk:
             return warn("Nothing to undo")
         state, unit = undone
         self.p.packing.undo(self.current, unit, self.operator)
-        self.current = OpenOrder(self.current.session_id, state, self.current.started_at,
-                                 self.current.resumed)
+        self.current = replace(self.current, state=state)
         return warn(f"Took back {unit.quantity} × {unit.sku}", "take it out of the box")
 
     def _weigh(self) -> Feedback:
@@ -250,47 +273,23 @@ class Desk:
         offline = "" if fresh else " (backend unreachable: using the saved copy)"
         return ok(f"{verb} {order.order_number}", f"{order.customer.name}: scan each item{offline}")
 
-    def _product(self, code: str, scan: Scan, catalog: Catalog) -> Feedback:
+    def _product(self, scan: ProductScan, catalog: Catalog) -> Feedback:
         assert self.current is not None and self.operator is not None
-        match = self._match(code, scan, catalog)
-        if isinstance(match, Feedback):
-            self._audit("scan.refused", self.current.state.order.order_number,
-                        {"code": code, "reason": match.message})
-            return match
-        result = count_unit(self.current.state, catalog, match, code)
+        match = scan.match
+        result = count_unit(self.current.state, catalog, match, scan.barcode)
         if not isinstance(result, Counted):
-            self._audit("scan.refused", self.current.state.order.order_number,
-                        {"code": code, "reason": result.reason})
-            return error(result.reason)
+            return self._refuse(scan.barcode, result.reason)
         if result.complete and self.p.auto_complete and not self._needs_weight(result.state):
-            self.current = OpenOrder(self.current.session_id, result.state, self.current.started_at,
-                                     self.current.resumed)
+            self.current = replace(self.current, state=result.state)
             return self._complete(result.unit)
         self.p.packing.count(self.current, result.unit, self.operator)
-        self.current = OpenOrder(self.current.session_id, result.state, self.current.started_at,
-                                 self.current.resumed)
+        self.current = replace(self.current, state=result.state)
+        counted = f"+{result.unit.quantity} {match.product.name}"
         if result.complete and self._needs_weight(result.state):
-            return ok(f"+{result.unit.quantity} {match.product.name}",
-                      "all counted: put the package on the scale and scan CMD-WEIGH")
+            return ok(counted, "all counted: put the package on the scale and scan CMD-WEIGH")
         if result.complete:
-            return ok(f"+{result.unit.quantity} {match.product.name}", "all counted: scan CMD-DONE")
-        return ok(f"+{result.unit.quantity} {match.product.name}", result.unit.sku)
-
-    def _match(self, code: str, scan: Scan, catalog: Catalog) -> Match | Feedback:
-        found = catalog.match(code)
-        if found is None and looks_like_gs1(code, scan.symbology):
-            try:
-                gs1 = parse_gs1(code, scan.symbology)
-            except Gs1Error as exc:
-                return error(str(exc))
-            found = catalog.match_gtin14(gs1.gtin) if gs1.gtin else None
-        if found is not None:
-            return found
-        if code == self.current.state.order.order_number if self.current else False:
-            return warn(f"Order {code} is already open", "scan its items")
-        if catalog.insert_by_barcode(code) or catalog.box_by_barcode(code):
-            return warn(f"{code} is not recorded on this station yet", "scan the order's items")
-        return error(f"Unknown barcode {code}", "not a product of this catalog")
+            return ok(counted, "all counted: scan CMD-DONE")
+        return ok(counted, result.unit.sku)
 
     def _complete(self, unit: Unit | None) -> Feedback:
         assert self.current is not None and self.operator is not None

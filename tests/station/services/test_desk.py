@@ -1,0 +1,161 @@
+"""The desk, scan by scan (scanning.md): a real station on SQLite, offline, with demo orders cached."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from station.bootstrap import Station, build_station
+from station.config import validate
+from station.demo import DEMO_DATA
+from station.domain.scan import Scan
+from station.services.views import ScreenState
+from station.storage.audit import verify_chain
+from station.storage.cache import cache_order
+from station.storage.models import AuditRow, OutboxRow
+
+DATA = json.loads(DEMO_DATA.read_text(encoding="utf-8"))
+GS = "\x1d"
+
+
+@pytest.fixture
+def station(tmp_path: Path) -> Iterator[Station]:
+    config = replace(validate({"database": {"url": f"sqlite:///{tmp_path / 'station.db'}"},
+                               "printers": {"label": {"target": f"pdf:{tmp_path / 'prints'}"},
+                                            "document": {"target": f"pdf:{tmp_path / 'prints'}"}}}),
+                     data_dir=tmp_path)
+    app = build_station(config, catalog_file=DATA["catalog"])
+    with app.db.unit_of_work() as session:
+        for order in DATA["orders"]:
+            cache_order(session, order)
+    yield app
+    app.stop()
+
+
+def scan(station: Station, code: str, symbology: str | None = None) -> ScreenState:
+    return station.desk.handle(Scan(code, symbology))
+
+
+def signed_in(station: Station, order: str | None = None) -> None:
+    scan(station, "EMP-1001")
+    if order:
+        assert scan(station, order).order is not None
+
+
+@pytest.mark.parametrize("code", ["SO-100234", "4006381333931", "garbage", "RMA-5001"])
+def test_everything_but_a_badge_or_command_needs_someone_signed_in(station: Station, code: str) -> None:
+    screen = scan(station, code)
+    assert (screen.feedback.level, screen.feedback.message) == ("error", "Sign in first")
+    assert screen.operator is None
+
+
+def test_a_badge_signs_in_whatever_mode_and_the_role_picks_the_mode(station: Station) -> None:
+    assert scan(station, "EMP-1001").operator.name == "Ana Silva"  # type: ignore[union-attr]
+    screen = scan(station, "EMP-2001")  # a returns clerk takes over
+    assert screen.operator.name == "Li Wei" and screen.mode == "returns"  # type: ignore[union-attr]
+    assert scan(station, "CMD-MODE-PACK").feedback.level == "error"  # not allowed for the role
+    screen = scan(station, "EMP-9001")
+    assert screen.mode == "returns"  # a supervisor may work in returns: the mode stays
+
+
+@pytest.mark.parametrize(("order", "level", "text"), [
+    ("SO-100238", "error", "on hold: payment review"),
+    ("SO-100239", "error", "cancelled"),
+    ("SO-100240", "warn", "already packed"),
+    ("SO-999999", "error", "unknown order SO-999999"),
+])
+def test_orders_that_may_not_be_packed_are_refused(station: Station, order: str, level: str,
+                                                  text: str) -> None:
+    signed_in(station)
+    screen = scan(station, order)
+    assert screen.order is None
+    assert screen.feedback.level == level and text in screen.feedback.message
+
+
+@pytest.mark.parametrize(("code", "symbology"), [
+    ("4006381333931", None),                       # EAN-13 as in the catalog
+    ("04006381333931", None),                      # the same as GTIN-14
+    ("0104006381333931", "]C1"),                   # GS1-128 with AI 01
+    (f"0104006381333931{GS}10LOT7", None),          # GS1 with a lot after a GS separator
+    ("(01)04006381333931", None),                  # the human-readable form
+])
+def test_a_product_counts_by_gtin_equivalence_and_gs1(station: Station, code: str,
+                                                     symbology: str | None) -> None:
+    signed_in(station, "SO-100234")
+    screen = scan(station, code, symbology)
+    assert screen.feedback.level == "ok", screen.feedback
+    assert screen.order is not None and screen.order.lines[0].counted == 1
+
+
+@pytest.mark.parametrize(("code", "symbology", "text"), [
+    ("0104006381333932", "]C1", "check digit"),      # a bad check digit in AI 01
+    ("(01)04006381333931(17)261341", None, "GS1"),   # month 13
+    ("5906123000451", None, "not on order"),
+    ("NOT-A-PRODUCT", None, "nknown"),
+])
+def test_bad_scans_are_refused_counted_nowhere_and_audited(station: Station, code: str,
+                                                          symbology: str | None, text: str) -> None:
+    signed_in(station, "SO-100234")
+    screen = scan(station, code, symbology)
+    assert screen.feedback.level == "error" and text in screen.feedback.message, screen.feedback
+    assert screen.order is not None and screen.order.units_counted == 0
+    with station.db.read() as session:
+        last = session.execute(select(AuditRow).order_by(AuditRow.id.desc()).limit(1)).scalar_one()
+        assert last.action == "scan.refused" and last.detail["code"] == code
+        assert verify_chain(session) is None
+    assert scan(station, "4006381333931").feedback.level == "ok"  # the next scan works
+
+
+def test_a_case_counts_its_quantity_and_is_refused_when_it_overshoots(station: Station) -> None:
+    signed_in(station, "SO-100241")  # 12 + 12 T-shirts and 6 mugs
+    screen = scan(station, "14006381333938")
+    assert screen.order is not None and screen.order.lines[0].counted == 12
+    screen = scan(station, "15601234100010")
+    assert screen.order is not None and screen.order.lines[2].counted == 6
+    screen = scan(station, "15601234100010")
+    assert screen.feedback.level == "error" and screen.order.lines[2].counted == 6  # type: ignore[union-attr]
+
+
+def test_undo_cancel_and_resume(station: Station) -> None:
+    signed_in(station, "SO-100234")
+    scan(station, "4006381333931")
+    scan(station, "4006381333931")
+    screen = scan(station, "CMD-UNDO")
+    assert screen.order is not None and screen.order.lines[0].counted == 1
+    screen = scan(station, "CMD-CANCEL")
+    assert screen.order is None and "put aside" in screen.feedback.message
+    screen = scan(station, "SO-100234")
+    assert "Resumed" in screen.feedback.message
+    assert screen.order is not None and screen.order.lines[0].counted == 1
+
+
+def test_completion_writes_one_event_and_the_documents(station: Station, tmp_path: Path) -> None:
+    signed_in(station, "SO-100234")
+    scan(station, "4006381333931")
+    assert scan(station, "CMD-DONE").feedback.level == "error"  # units are still missing
+    scan(station, "4006381333931")
+    screen = scan(station, "KIT-GIFTSET-1")
+    assert screen.order is None and screen.feedback.message == "Order SO-100234 packed"
+    with station.db.read() as session:
+        [event] = session.execute(select(OutboxRow)).scalars().all()
+    assert (event.type, event.subject, event.state) == ("station.order.packed", "SO-100234", "pending")
+    assert len(list((tmp_path / "prints").glob("*SO-100234.pdf"))) == 2
+    screen = scan(station, "SO-100234")  # the order is now packed: a re-scan warns
+    assert screen.feedback.level == "warn" and "already packed" in screen.feedback.message
+    assert scan(station, "CMD-REPRINT").feedback.message == "Printed again"
+    assert len(list((tmp_path / "prints").glob("*SO-100234*.pdf"))) == 4  # never overwritten
+
+
+def test_sign_out_puts_the_open_order_aside(station: Station) -> None:
+    signed_in(station, "SO-100235")
+    scan(station, "8034512000120")
+    screen = scan(station, "CMD-SIGN-OUT")
+    assert screen.operator is None and screen.order is None
+    signed_in(station)
+    screen = scan(station, "SO-100235")
+    assert "Resumed" in screen.feedback.message and screen.order.units_counted == 1  # type: ignore[union-attr]
