@@ -1,11 +1,16 @@
-"""Sounds for feedback: the bundled WAV cues through QtMultimedia when it can play, else a beep.
+"""Sounds for feedback: the bundled WAV cues through QtMultimedia when it can play, else through the
+platform's own player (winsound, afplay, pw-play/paplay/aplay), else a beep.
 
-A machine without QtMultimedia or without an audio device stays quiet about it: no crash, no warnings.
+A machine without any of them stays quiet about it: no crash, no warnings.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,10 +31,12 @@ SOUND_DIR = RESOURCES / "sounds"
 class SoundPlayer(QObject):
     """Plays a named cue; the sound effects are made on first use, on the GUI thread."""
 
-    def __init__(self, sound_dir: Path = SOUND_DIR, parent: QObject | None = None) -> None:
+    def __init__(self, sound_dir: Path = SOUND_DIR, parent: QObject | None = None, *,
+                 player: PlatformPlayer | None = None, multimedia: bool = True) -> None:
         super().__init__(parent)
         self._sound_dir = sound_dir
-        self._effects: dict[str, Any] | None = None
+        self._effects: dict[str, Any] | None = None if multimedia else {}
+        self._player = player or PlatformPlayer()
 
     def play(self, cue: str) -> None:
         if not cue:
@@ -37,10 +44,57 @@ class SoundPlayer(QObject):
         if self._effects is None:
             self._effects = _load_effects(self._sound_dir, self)
         effect = self._effects.get(cue)
-        if effect is None or _failed(effect):
-            QApplication.beep()
+        if effect is not None and not _failed(effect):
+            effect.play()
             return
-        effect.play()
+        path = self._sound_dir / f"{cue}.wav"
+        if not (path.is_file() and self._player.play(path)):
+            QApplication.beep()
+
+
+class PlatformPlayer:
+    """Plays a WAV file without waiting, with what the operating system has; False when nothing."""
+
+    LINUX_PLAYERS = (("pw-play",), ("paplay",), ("aplay", "-q"))
+
+    def __init__(self, platform: str = sys.platform) -> None:
+        self._platform = platform
+        self._running: list[subprocess.Popen[bytes]] = []
+
+    def command(self, path: Path) -> list[str] | None:
+        """The command line that plays `path` here, or None (Windows plays in-process)."""
+        if self._platform == "darwin" and shutil.which("afplay"):
+            return ["afplay", str(path)]
+        if self._platform.startswith("linux"):
+            for player in self.LINUX_PLAYERS:
+                if shutil.which(player[0]):
+                    return [*player, str(path)]
+        return None
+
+    def play(self, path: Path) -> bool:
+        if self._platform == "win32":
+            return _play_winsound(path)
+        command = self.command(path)
+        if command is None:
+            return False
+        self._running = [p for p in self._running if p.poll() is None]  # reap the finished ones
+        try:
+            self._running.append(subprocess.Popen(command, stdin=subprocess.DEVNULL,
+                                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        except OSError as exc:
+            log.debug("cannot play %s with %s: %s", path.name, command[0], exc)
+            return False
+        return True
+
+
+def _play_winsound(path: Path) -> bool:
+    try:
+        winsound: Any = importlib.import_module("winsound")  # Windows only: typeshed hides it elsewhere
+        winsound.PlaySound(str(path), winsound.SND_FILENAME | winsound.SND_ASYNC | winsound.SND_NODEFAULT)
+    except (ImportError, RuntimeError) as exc:
+        log.debug("winsound cannot play %s: %s", path.name, exc)
+        return False
+    return True
 
 
 class FeedbackCues:

@@ -41,3 +41,50 @@ def test_playing_without_audio_does_not_fail_or_warn(qapp: Any, tmp_path: Path) 
     for cue in (*CUES, "", "no-such-cue"):
         player.play(cue)
     SoundPlayer(sound_dir=tmp_path).play("error")  # the WAV files missing: a beep
+
+
+def _stand_in_player(tmp_path: Path, name: str) -> Path:
+    """A program named like the system's WAV player that notes what it was asked to play.
+
+    There is no audio device on a test machine: this stands in for `aplay` and friends only.
+    """
+    record = tmp_path / "played.txt"
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    program = bin_dir / name
+    program.write_text(f'#!/bin/sh\necho "$@" >> {record}\n', encoding="utf-8")
+    program.chmod(0o755)
+    return record
+
+
+def test_without_qtmultimedia_each_cue_plays_its_own_wav_through_the_system_player(
+        qapp: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from ui.feedback import PlatformPlayer
+
+    record = _stand_in_player(tmp_path, "aplay")
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    player = SoundPlayer(player=PlatformPlayer("linux"), multimedia=False)  # as without QtMultimedia
+    for cue in CUES:
+        player.play(cue)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and (not record.exists() or len(record.read_text().splitlines()) < 3):
+        time.sleep(0.02)
+    played = record.read_text().splitlines()
+    assert sorted(played) == sorted(f"-q {SOUND_DIR / f'{cue}.wav'}" for cue in CUES)
+
+
+def test_the_player_prefers_pipewire_then_pulse_then_alsa(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui.feedback import PlatformPlayer
+
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    wav = SOUND_DIR / "error.wav"
+    assert PlatformPlayer("linux").command(wav) is None
+    _stand_in_player(tmp_path, "aplay")
+    assert PlatformPlayer("linux").command(wav) == ["aplay", "-q", str(wav)]
+    _stand_in_player(tmp_path, "paplay")
+    assert PlatformPlayer("linux").command(wav) == ["paplay", str(wav)]
+    _stand_in_player(tmp_path, "pw-play")
+    assert PlatformPlayer("linux").command(wav) == ["pw-play", str(wav)]
