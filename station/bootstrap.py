@@ -21,7 +21,7 @@ from station.services.core import StationCore
 from station.services.desk import Desk, DeskParts
 from station.services.documents import DocumentPrinter
 from station.services.packing import PackingService
-from station.services.views import Mode
+from station.services.views import Mode, grams
 from station.storage.db import Database
 from station.sync.catalog import CatalogHolder, CatalogRefresher, OrderLookup
 from station.sync.client import BackendClient, resolve_token
@@ -161,7 +161,7 @@ def _make_scale(config: Config, core: StationCore) -> SerialScale:
 def weight_text(reading: Reading) -> str:
     """What the screen shows for a reading: the weight, with "moving" while it is not stable."""
     if reading.grams is not None and reading.status in ("stable", "motion"):
-        text = f"{reading.grams:,.0f} g".replace(",", " ")
+        text = grams(reading.grams)
         return text if reading.status == "stable" else f"{text} (moving)"
     return reading.message
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station.services.views import LineView, OrderView, ScreenState, StatusView
+from station.services.views import LineView, OrderView, ScreenState, StatusView, grams
 from ui import style
 from ui.message_area import MessageArea
 
@@ -132,9 +132,9 @@ class OrderHeader(QWidget):
 def _package_weight(order: OrderView) -> str | None:
     if order.package_weight_g is None:
         return None
-    text = f"{order.package_weight_g} g"
+    text = grams(order.package_weight_g)
     if order.expected_weight_g is not None:
-        text += f" (items {order.expected_weight_g} g)"
+        text += f" (items {grams(order.expected_weight_g)})"
     return text
 
 

@@ -35,6 +35,7 @@ from station.services.views import (
     OperatorView,
     OrderView,
     ScreenState,
+    grams,
 )
 from station.storage.audit import Actor, append_audit
 from station.storage.db import Database
@@ -241,8 +242,8 @@ class Desk:
         if self.p.auto_complete and is_complete(self.current.state, catalog):
             return self._complete(None)
         expected = expected_weight_g(self.current.state, catalog)
-        return ok(f"Package {package.package_no}: {package.weight_g} g",
-                  f"the items weigh {expected} g" if expected is not None else "")
+        return ok(f"Package {package.package_no}: {grams(round(reading.grams))}",
+                  f"the items weigh {grams(expected)}" if expected is not None else "")
 
     def _reprint(self) -> Feedback:
         if not self.last_jobs:

@@ -13,6 +13,11 @@ Level = Literal["idle", "ok", "error", "warn", "info"]
 Mode = Literal["pack", "returns", "handover"]
 
 
+def grams(value: float) -> str:
+    """A weight as every screen shows it: whole grams, thousands set apart by a space."""
+    return f"{value:,.0f} g".replace(",", "\u2009")
+
+
 @dataclass(frozen=True)
 class Feedback:
     """The big message area: its colour comes from `level`; `sound` names the cue to play."""
