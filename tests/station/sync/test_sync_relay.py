@@ -220,7 +220,8 @@ def test_busy_backend_is_given_at_least_retry_after(
         status: int, retry_after: str, at_least: float, db: Database, refbackend: ReferenceBackend,
         store_path: Path, make_relay: Callable[..., Relay]) -> None:
     ids = record(db, ORDERS[:3])
-    value = _http_date_in(30) if retry_after == "http-date" else retry_after
+    # An HTTP date has whole seconds: "in 31 s" written as a date is between 30 and 31 s away.
+    value = _http_date_in(31) if retry_after == "http-date" else retry_after
     busy = on_events(error_reply(status, "busy", (("Retry-After", value),)))
     refbackend.hooks.append(busy)
     relay = make_relay()
