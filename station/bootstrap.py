@@ -21,6 +21,7 @@ from station.services.core import StationCore
 from station.services.desk import Desk, DeskParts
 from station.services.documents import DocumentPrinter
 from station.services.packing import PackingService
+from station.services.packing_desk import PackingDesk, PackingParts
 from station.services.views import Mode, grams
 from station.storage.db import Database
 from station.sync.catalog import CatalogHolder, CatalogRefresher, OrderLookup
@@ -106,15 +107,17 @@ def build_station(config: Config, *, catalog_file: dict[str, Any] | None = None)
         catalog.install(catalog_file)
     targets = printer_targets(config)
     start_mode: Mode = "returns" if config.station.start_mode == "returns" else "pack"
-    desk = Desk(DeskParts(
-        station_id=config.station.id, start_mode=start_mode,
-        auto_complete=config.packing.auto_complete, db=db, catalog=catalog,
-        orders=OrderLookup(db, client), packing=PackingService(db, config.station.id),
-        printer=DocumentPrinter(targets, config.printers.document.paper)))
+    relay = Relay(db, client, station_id=config.station.id, batch_size=config.backend.batch_size)
+    packing = PackingDesk(PackingParts(
+        station_id=config.station.id, auto_complete=config.packing.auto_complete,
+        catalog=catalog.current, orders=OrderLookup(db, client),
+        packing=PackingService(db, config.station.id),
+        printer=DocumentPrinter(targets, config.printers.document.paper), tolerances=config.scale,
+        audit=lambda *_: None, on_event_recorded=relay.wake))
+    desk = Desk(DeskParts(config.station.id, start_mode, db, catalog), packing)
+    packing.p.audit = desk.audit  # packing steps are audited with the desk's operator
     core = StationCore(desk)
-    relay = Relay(db, client, station_id=config.station.id, batch_size=config.backend.batch_size,
-                  on_status=lambda status: _show_sync(core, status))
-    desk.p.on_event_recorded = relay.wake
+    relay.on_status = lambda status: _show_sync(core, status)
     core.update_status(printer=short_target(config.printer_target("label")), printer_ok=True,
                        backend="offline" if client is None else "connecting", backend_ok=False)
     station = Station(config, db, desk, core, relay, catalog, client)
@@ -125,7 +128,7 @@ def build_station(config: Config, *, catalog_file: dict[str, Any] | None = None)
         station.scanner = _make_scanner(config, core)
     if config.scale.port:
         station.scale = _make_scale(config, core)
-        desk.p.scale = station.scale
+        packing.p.scale = station.scale
     return station
 
 

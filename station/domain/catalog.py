@@ -64,7 +64,7 @@ class Staff:
     badge: str
     name: str
     role: str
-    pin_argon2: str | None = None
+    pin_argon2: str | None = field(default=None, repr=False)  # a secret: never in logs or reprs
 
     def may(self, mode: str) -> bool:
         """Whether this person may work in a mode (pack, returns, handover)."""

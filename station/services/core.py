@@ -13,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from station.domain.scan import Scan
-from station.services.desk import Desk, error
+from station.services.desk import Desk
+from station.services.feedback import error
 from station.services.views import (
     CoreEvent,
     ScreenChanged,
@@ -105,7 +106,8 @@ class StationCore:
                     assert isinstance(item, Scan)
                     self._screen = self._desk.handle(item)
             except Exception as exc:  # one bad step must not stop the station: show it, log it, go on
-                log.exception("handling %r failed", item)
+                # Not the scan text: it may be a supervisor PIN typed into the scan field.
+                log.exception("handling a %s failed", type(item).__name__)
                 self._desk.feedback = error("Something went wrong with that scan",
                                             f"{exc.__class__.__name__}: {exc}")
                 self._screen = self._desk.screen()

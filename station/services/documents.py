@@ -16,6 +16,8 @@ from printing.model import Address, PackingSlip, ShippingLabel, SlipLine
 from printing.targets import PrintError, PrintTarget
 from station.domain.catalog import Catalog
 from station.domain.orders import Address as OrderAddress
+from station.workflows.packages import package_numbers
+from station.workflows.packed_event import inserted
 from station.workflows.packing import PackingState, line_progress
 
 log = logging.getLogger(__name__)
@@ -47,20 +49,25 @@ class DocumentPrinter:
         order = state.order
         packed_at = packed_at or datetime.now(UTC)
         ship_to = _address(order.ship_to)
+        numbers = package_numbers(state)
+        inserts = tuple(_insert_name(catalog, i["code"]) for i in inserted(state))
         slip = PackingSlip(
             order_number=order.order_number, placed_at=order.placed_at or packed_at,
             customer_name=order.customer.name, ship_to=ship_to, lines=_slip_lines(state, catalog),
-            inserts=(), gift_message=order.gift_message, notes=order.notes, station_id=station_id,
-            packed_by=packed_by, packed_at=packed_at, package_count=1)
-        label = ShippingLabel(
-            order_number=order.order_number, ship_to=ship_to, carrier=order.shipping.carrier,
-            service=order.shipping.service, tracking_number=order.shipping.tracking_number,
-            package_no=1, package_count=1, weight_g=None, station_id=station_id)
-        return [
-            PrintJob("document", "packing-slip", order.order_number,
-                     render_packing_slip(slip, self._paper)),
-            PrintJob("label", "label-1", order.order_number, render_shipping_label(label)),
-        ]
+            inserts=inserts, gift_message=order.gift_message, notes=order.notes, station_id=station_id,
+            packed_by=packed_by, packed_at=packed_at, package_count=len(numbers))
+        jobs = [PrintJob("document", "packing-slip", order.order_number,
+                         render_packing_slip(slip, self._paper))]
+        for number in numbers:
+            label = ShippingLabel(
+                order_number=order.order_number, ship_to=ship_to, carrier=order.shipping.carrier,
+                service=order.shipping.service,
+                tracking_number=order.shipping.tracking_number if number == 1 else None,
+                package_no=number, package_count=len(numbers),
+                weight_g=state.package(number).weight_g, station_id=station_id)
+            jobs.append(PrintJob("label", f"label-{number}", order.order_number,
+                                 render_shipping_label(label)))
+        return jobs
 
     def send(self, jobs: list[PrintJob]) -> PrintOutcome:
         sent, errors = [], []
@@ -71,6 +78,11 @@ class DocumentPrinter:
                 log.warning("print of %s %s failed: %s", job.document, job.subject, exc)
                 errors.append(f"{job.document} for {job.subject} did not print: {exc}")
         return PrintOutcome(tuple(sent), tuple(errors))
+
+
+def _insert_name(catalog: Catalog, code: str) -> str:
+    insert = catalog.inserts.get(code)
+    return insert.name if insert else code
 
 
 def _address(address: OrderAddress) -> Address:

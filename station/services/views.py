@@ -50,6 +50,33 @@ class LineView:
 
 
 @dataclass(frozen=True)
+class InsertView:
+    """One line of the insert checklist."""
+
+    code: str
+    name: str
+    quantity: int
+    done: int  # how many are in
+    skipped: str | None = None  # "out_of_stock" or "skipped_by_operator"
+
+    @property
+    def settled(self) -> bool:
+        return self.skipped is not None or self.done >= self.quantity
+
+
+@dataclass(frozen=True)
+class PackageView:
+    package_no: int
+    box: str | None
+    units: int
+    weight_g: int | None
+    expected_g: int | None
+    is_open: bool
+    weight_ok: bool | None = None  # None: not weighed (or nothing to compare)
+    approved_by: str | None = None
+
+
+@dataclass(frozen=True)
 class OrderView:
     order_number: str
     status: str
@@ -60,8 +87,10 @@ class OrderView:
     lines: tuple[LineView, ...]
     gift_message: str | None = None
     notes: str | None = None
-    package_weight_g: int | None = None  # as taken with CMD-WEIGH
-    expected_weight_g: int | None = None  # the counted items' catalog weights
+    package_weight_g: int | None = None  # the open package's, as taken with CMD-WEIGH
+    expected_weight_g: int | None = None  # the open package's: items, inserts and box tare
+    inserts: tuple[InsertView, ...] = ()
+    packages: tuple[PackageView, ...] = ()
 
     @property
     def units_counted(self) -> int:
@@ -73,6 +102,17 @@ class OrderView:
 
 
 @dataclass(frozen=True)
+class Prompt:
+    """What the station asks for next instead of an ordinary scan.
+
+    `kind` "pin" means the next entry is a secret: the scan field hides what is typed.
+    """
+
+    kind: Literal["serial", "lot", "supervisor", "pin", "reason"]
+    text: str
+
+
+@dataclass(frozen=True)
 class ScreenState:
     station_id: str
     mode: Mode
@@ -80,6 +120,7 @@ class ScreenState:
     order: OrderView | None
     feedback: Feedback
     last_documents: tuple[str, ...] = field(default=())  # where the last prints went
+    prompt: Prompt | None = None
 
 
 @dataclass(frozen=True)

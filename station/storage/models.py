@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -146,6 +147,10 @@ class CachedReturnRow(Base):
 
 class PackingSessionRow(Base):
     __tablename__ = "packing_sessions"
+    # One open session per order in the whole database: two stations cannot pack one order at once.
+    __table_args__ = (Index("uq_packing_sessions_open_order", "order_number", unique=True,
+                            sqlite_where=text("state = 'open'"),
+                            postgresql_where=text("state = 'open'")),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     order_number: Mapped[str] = mapped_column(String(64), index=True)
     station_id: Mapped[str] = mapped_column(String(32))
@@ -155,10 +160,15 @@ class PackingSessionRow(Base):
     started_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     completed_at: Mapped[datetime | None]
+    open_package: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # The insert checklist as planned when the order was opened (rules, dates and stock then).
+    inserts_plan: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
     units: Mapped[list[PackedUnitRow]] = relationship(
         cascade="all, delete-orphan", order_by="PackedUnitRow.seq")
     packages: Mapped[list[PackageRow]] = relationship(
         cascade="all, delete-orphan", order_by="PackageRow.package_no")
+    marks: Mapped[list[InsertMarkRow]] = relationship(
+        cascade="all, delete-orphan", order_by="InsertMarkRow.id")
 
 
 class PackageRow(Base):
@@ -172,6 +182,21 @@ class PackageRow(Base):
     box_code: Mapped[str | None] = mapped_column(String(64))
     weight_g: Mapped[int | None]
     weighed_at: Mapped[datetime | None]
+    approved_by: Mapped[str | None] = mapped_column(String(64))  # supervisor who let a mismatch go
+
+
+class InsertMarkRow(Base):
+    """An insert put in (confirmed) or left out (skipped) during a packing session."""
+
+    __tablename__ = "insert_marks"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("packing_sessions.id", ondelete="CASCADE"),
+                                            index=True)
+    code: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(16))  # confirmed | skipped
+    reason: Mapped[str | None] = mapped_column(String(32))
+    package_no: Mapped[int] = mapped_column(Integer, default=1)
+    at: Mapped[datetime]
 
 
 class PackedUnitRow(Base):
@@ -244,3 +269,12 @@ class AuditRow(Base):
     detail: Mapped[dict[str, Any]]
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class PinLockoutRow(Base):
+    """Wrong supervisor PINs per badge, shared by every station on the database; never a secret."""
+
+    __tablename__ = "pin_lockouts"
+    badge: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]

@@ -58,7 +58,7 @@ class Relay:
         self.db, self.client, self.station_id = db, client, station_id
         self.batch_size = batch_size
         self.owner = f"{station_id}:{uuid.uuid4().hex[:12]}"
-        self._on_status = on_status or (lambda _s: None)
+        self.on_status = on_status or (lambda _s: None)
         self._rng = rng
         self._failures = 0
         self._paused: str | None = None
@@ -241,5 +241,5 @@ class Relay:
             counts = outbox_counts(s)
         self.status = SyncStatus(reachable, message, counts["pending"], counts["dead"],
                                  paused=self._paused is not None)
-        self._on_status(self.status)
+        self.on_status(self.status)
 

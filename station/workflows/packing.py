@@ -5,11 +5,14 @@ No I/O: the service layer loads the state, applies one step and commits what the
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from datetime import date
+from typing import Literal
 
+from station.domain.barcodes import Gs1Data
 from station.domain.catalog import Catalog, Match, Product
+from station.domain.inserts import PlannedInsert
 from station.domain.orders import Order, OrderLine
 
 PACKABLE = "ready"
@@ -32,11 +35,25 @@ class Unit:
 
 @dataclass(frozen=True)
 class Package:
-    """A package of the order: its box (None until one is scanned) and its weight (None unweighed)."""
+    """A package of the order: its box (None until one is scanned) and its weight (None unweighed).
+
+    `approved_by` is the supervisor who let it close although its weight did not match.
+    """
 
     package_no: int
     box: str | None = None
     weight_g: int | None = None
+    approved_by: str | None = None
+
+
+@dataclass(frozen=True)
+class InsertMark:
+    """An insert put in (confirmed) or left out (skipped, with the events.md reason)."""
+
+    code: str
+    action: Literal["confirmed", "skipped"]
+    reason: str | None = None
+    package_no: int = 1
 
 
 @dataclass(frozen=True)
@@ -45,6 +62,9 @@ class PackingState:
     units: tuple[Unit, ...] = ()
     last_seq: int = 0  # highest seq ever used, undone units included: a seq is never reused
     packages: tuple[Package, ...] = ()
+    open_package: int = 1
+    inserts: tuple[PlannedInsert, ...] = ()  # the checklist planned when the order was opened
+    marks: tuple[InsertMark, ...] = ()
 
     def package(self, package_no: int = 1) -> Package:
         found = [p for p in self.packages if p.package_no == package_no]
@@ -69,6 +89,15 @@ class Counted:
 @dataclass(frozen=True)
 class Refused:
     reason: str
+
+
+@dataclass(frozen=True)
+class NeedsCode:
+    """The unit is on the order but its serial (or lot) must be scanned before it counts."""
+
+    kind: Literal["serial", "lot"]
+    match: Match
+    barcode: str
 
 
 @dataclass(frozen=True)
@@ -124,11 +153,48 @@ def line_progress(state: PackingState, catalog: Catalog) -> list[LineProgress]:
 
 
 def is_complete(state: PackingState, catalog: Catalog) -> bool:
+    """Every ordered unit counted (inserts aside: see `is_verified`)."""
     return all(p.done for p in line_progress(state, catalog))
 
 
-def count(state: PackingState, catalog: Catalog, match: Match, barcode: str) -> Counted | Refused:
-    """Count a scanned product (or case, or kit) against the first line that still needs it."""
+def is_verified(state: PackingState, catalog: Catalog) -> bool:
+    """Everything checked: every unit counted and every planned insert put in or skipped."""
+    return is_complete(state, catalog) and not pending_inserts(state)
+
+
+def pending_inserts(state: PackingState) -> tuple[PlannedInsert, ...]:
+    """Planned inserts still to put in, in checklist order (skipped ones are done)."""
+    return tuple(i for i in state.inserts if i.skip_reason is None and marked_count(state, i) < i.quantity)
+
+
+def marked_count(state: PackingState, planned: PlannedInsert) -> int:
+    marks = [m for m in state.marks if m.code == planned.code]
+    if any(m.action == "skipped" for m in marks):
+        return planned.quantity
+    return len(marks)
+
+
+def count(state: PackingState, catalog: Catalog, match: Match, barcode: str, *,
+          gs1: Gs1Data | None = None, serial: str | None = None, lot: str | None = None,
+          today: date | None = None, serial_taken: Callable[[str], bool] = lambda _s: False,
+          ) -> Counted | Refused | NeedsCode:
+    """Count a scanned product (or case, or kit) against the first line that still needs it.
+
+    A serial- or lot-tracked product counts only with its serial or lot (from the scan's GS1 data,
+    or scanned next); a serial packed before, here or anywhere, and an expired lot are refused.
+    """
+    unit = _place(state, catalog, match, barcode)
+    if isinstance(unit, Refused):
+        return unit
+    tracked = _tracking(state, match, barcode, gs1, serial, lot, today, serial_taken)
+    if not isinstance(tracked, tuple):
+        return tracked
+    serial, lot = tracked
+    return _counted(state, catalog, replace(unit, serial=serial, lot=lot, package_no=state.open_package))
+
+
+def _place(state: PackingState, catalog: Catalog, match: Match, barcode: str) -> Unit | Refused:
+    """The unit as it would count: on which line, as a kit component or not; or why it may not."""
     sku, quantity = match.product.sku, match.quantity
     progress = line_progress(state, catalog)
     for p in progress:
@@ -136,21 +202,45 @@ def count(state: PackingState, catalog: Catalog, match: Match, barcode: str) -> 
             if p.counted + quantity > p.line.quantity:
                 return Refused(f"{quantity} × {sku} is more than the {p.line.quantity - p.counted} "
                                "still needed: not counted")
-            return _counted(state, catalog, Unit(state.next_seq, p.line.line_id, sku, quantity, barcode))
+            return Unit(state.next_seq, p.line.line_id, sku, quantity, barcode)
         if p.line.sku == sku and p.components:
             if any(have + needed // p.line.quantity * quantity > needed
                    for _, have, needed in p.components):
                 continue
-            return _counted(state, catalog, Unit(state.next_seq, p.line.line_id, sku, quantity, barcode))
+            return Unit(state.next_seq, p.line.line_id, sku, quantity, barcode)
         for comp_sku, have, needed in p.components:
             if comp_sku == sku and have < needed:
                 if have + quantity > needed:
                     return Refused(f"{quantity} × {sku} is more than the kit still needs: not counted")
-                return _counted(state, catalog, Unit(state.next_seq, p.line.line_id, sku, quantity,
-                                                     barcode, kit_sku=p.line.sku))
+                return Unit(state.next_seq, p.line.line_id, sku, quantity, barcode, kit_sku=p.line.sku)
     if any(p.line.sku == sku or any(c[0] == sku for c in p.components) for p in progress):
         return Refused(f"{sku}: all ordered units are already counted. Take it out of the box")
     return Refused(f"{match.product.name} ({sku}) is not on order {state.order.order_number}")
+
+
+def _tracking(state: PackingState, match: Match, barcode: str, gs1: Gs1Data | None,
+              serial: str | None, lot: str | None, today: date | None,
+              serial_taken: Callable[[str], bool]) -> tuple[str | None, str | None] | Refused | NeedsCode:
+    """The unit's serial and lot, as its product's tracking requires."""
+    product = match.product
+    serial = serial or (gs1.serial if gs1 else None)
+    lot = lot or (gs1.lot if gs1 else None)
+    if product.tracking == "serial":
+        if match.quantity != 1:
+            return Refused(f"{product.name} is tracked by serial: scan each unit, not the case")
+        if serial is None:
+            return NeedsCode("serial", match, barcode)
+        if any(u.serial == serial for u in state.units) or serial_taken(serial):
+            return Refused(f"serial {serial} is already packed: this unit was shipped before")
+        return serial, lot
+    if product.tracking == "lot":
+        expiry = gs1.expiry if gs1 else None
+        if expiry is not None and today is not None and expiry < today:
+            return Refused(f"lot {lot or '?'} of {product.name} expired on {expiry:%Y-%m-%d}: not packed")
+        if lot is None:
+            return NeedsCode("lot", match, barcode)
+        return None, lot
+    return None, None
 
 
 def _counted(state: PackingState, catalog: Catalog, unit: Unit) -> Counted:
@@ -172,32 +262,18 @@ def undo_last(state: PackingState) -> tuple[PackingState, Unit] | None:
                    packages=_unweighed(state.packages)), state.units[-1]
 
 
-def packed_items(state: PackingState) -> list[dict[str, Any]]:
-    """The event's `items`: units grouped by (sku, kit_sku) in the order first counted."""
-    grouped: dict[tuple[str, str | None], dict[str, Any]] = {}
-    for unit in state.units:
-        item = grouped.setdefault((unit.sku, unit.kit_sku), {
-            "sku": unit.sku, "quantity": 0, "serials": [], "lots": [], "kit_sku": unit.kit_sku})
-        item["quantity"] += unit.quantity
-        if unit.serial:
-            item["serials"].append(unit.serial)
-        if unit.lot and unit.lot not in item["lots"]:
-            item["lots"].append(unit.lot)
-    return list(grouped.values())
-
-
 def expected_weight_g(state: PackingState, catalog: Catalog) -> int | None:
     """Sum of the counted units' catalog weights; None when any weight is unknown."""
     total = 0
     for unit in state.units:
-        weight = _unit_weight_g(catalog, unit.sku)
+        weight = unit_weight_g(catalog, unit.sku)
         if weight is None:
             return None
         total += weight * unit.quantity
     return total
 
 
-def _unit_weight_g(catalog: Catalog, sku: str) -> int | None:
+def unit_weight_g(catalog: Catalog, sku: str) -> int | None:
     """A product's weight; for a pre-built kit without its own, the sum of its components'."""
     product = catalog.products.get(sku)
     if product is None or product.weight_g is not None or not product.is_kit:
@@ -209,21 +285,3 @@ def _unit_weight_g(catalog: Catalog, sku: str) -> int | None:
             return None
         total += part.weight_g * component.quantity
     return total
-
-
-def packed_event_data(state: PackingState, catalog: Catalog, *, station_id: str,
-                      operator: Mapping[str, str], packed_at: str, duration_s: int) -> dict[str, Any]:
-    """The `data` of station.order.packed (events.md), for an order packed in one package."""
-    order = state.order
-    package = state.package(1)
-    return {
-        "order_number": order.order_number, "packed_at": packed_at, "station_id": station_id,
-        "operator": dict(operator), "duration_s": duration_s,
-        "packages": [{
-            "package_no": 1, "box": package.box, "weight_g": package.weight_g,
-            "expected_weight_g": expected_weight_g(state, catalog),
-            "tracking_number": order.shipping.tracking_number, "carrier": order.shipping.carrier,
-            "items": packed_items(state),
-        }],
-        "inserts": [], "skipped_inserts": [], "short_items": [], "override": None,
-    }

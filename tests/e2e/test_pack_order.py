@@ -57,9 +57,18 @@ def test_badge_to_delivered_event(tmp_path: Path, backend: Backend, pty_scanner:
         view = screens[-1].order
         assert view is not None and view.units_counted == 2 and view.units_total == 3
         time.sleep(0.15)
-        pty_scanner.scan("40039947", b"\n")  # the last tea tin completes the order by itself
-        wait_for(lambda: len(screens) == len(steps) + 1, what="order completed")
-        assert screens[-1].order is None
+        pty_scanner.scan("40039947", b"\n")  # the last tea tin: every unit counted
+        wait_for(lambda: len(screens) == len(steps) + 1, what="the last unit")
+        order = screens[-1].order
+        assert order is not None and order.units_counted == order.units_total
+        # The insert checklist follows the catalog's rules for this order and today's date.
+        pending = [i for i in order.inserts if not i.settled]
+        assert pending, "the demo order gets inserts (VIP card, welcome card)"
+        for insert in pending:
+            for _ in range(insert.quantity - insert.done):
+                time.sleep(0.15)  # the same insert twice is not scanner bounce
+                pty_scanner.scan(insert.code)
+        wait_for(lambda: screens[-1].order is None, what="order completed by its last insert")
         assert screens[-1].feedback.message == "Order SO-100234 packed"
         wait_for(lambda: backend.server.notifications(), what="the backend's notification")
     finally:
@@ -75,6 +84,9 @@ def test_badge_to_delivered_event(tmp_path: Path, backend: Backend, pty_scanner:
     assert data["operator"] == {"badge": "EMP-1001", "name": "Ana Silva"}
     items = {(i["sku"], i["kit_sku"]): i["quantity"] for i in data["packages"][0]["items"]}
     assert items == {("TSHIRT-BLK-M", None): 2, ("MUG-01", "GIFTSET-1"): 1, ("TEA-05", "GIFTSET-1"): 2}
+    inserted = {i["code"] for i in data["inserts"]}
+    assert {"INS-VIP", "INS-WELCOME"} <= inserted  # a vip tag and a first order
+    assert {"code": "INS-SAMPLE", "reason": "out_of_stock"} in data["skipped_inserts"]
 
     check = build_station(config)
     with check.db.read() as s:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,7 @@ def test_an_order_closes_once_weighed_and_reports_its_weight(
         desk = Desk(station)
         wait_for(lambda: station.core.status().scale_stable, what="a stable reading")
         assert station.core.status().scale == "0 g"
+        station.desk.packing.p.today = lambda: date(2026, 11, 22)
         desk.scan("EMP-1001")
         desk.scan("SO-100234")
         for code in ("4006381333931", "KIT-GIFTSET-1"):
@@ -64,9 +66,13 @@ def test_an_order_closes_once_weighed_and_reports_its_weight(
             desk.scan(code)
         scale.set("stable", 590.0)
         time.sleep(0.12)
-        screen = desk.scan("4006381333931")  # the last unit: counted, but not yet weighed
+        screen = desk.scan("4006381333931")  # the last unit
+        for code in ("CMD-SKIP-INSERT",) * 3:  # leave the inserts out: the weight is the point here
+            screen = desk.scan(code)
         assert screen.order is not None and "CMD-WEIGH" in screen.feedback.detail
-        assert desk.scan("CMD-DONE").feedback.message == "Weigh the package first"
+        assert "Weigh package 1 first" in desk.scan("CMD-DONE").feedback.message
+        expected = screen.order.expected_weight_g
+        assert expected == 2 * 180 + 420 + 2 * 140  # the T-shirts and the gift set, no box
 
         scale.set("motion", 702.0)
         wait_for(lambda: "(moving)" in station.core.status().scale, what="motion shown")
@@ -74,15 +80,20 @@ def test_an_order_closes_once_weighed_and_reports_its_weight(
         screen = desk.scan("CMD-WEIGH")  # in motion for longer than CMD-WEIGH waits
         assert screen.feedback.level == "error" and screen.order is not None
 
-        scale.set("stable", 712.0)
+        scale.set("stable", expected + 250.0)  # something extra went in
+        time.sleep(0.3)
+        screen = desk.scan("CMD-WEIGH")
+        assert screen.order is not None and "Weight mismatch" in screen.feedback.message
+        assert screen.prompt is not None and screen.prompt.kind == "supervisor"
+        scale.set("stable", expected + 8.0)  # taken out again: within the 20 g tolerance
+        time.sleep(0.3)
         screen = desk.scan("CMD-WEIGH")
         assert screen.order is None and screen.feedback.message == "Order SO-100234 packed"
         wait_for(lambda: backend.events(), what="the event delivered")
     finally:
         station.stop()
     [package] = backend.events()[0]["data"]["packages"]
-    assert package["weight_g"] == 712
-    assert package["expected_weight_g"] is not None
+    assert package["weight_g"] == 1068 and package["expected_weight_g"] == 1060
 
 
 def test_a_weight_taken_before_the_last_unit_does_not_count(

@@ -41,6 +41,11 @@ def test_gui_process_packs_an_order_scanned_on_a_serial_scanner(
             pty_scanner.scan(code)
             time.sleep(0.15)  # a person scans slower than the 100 ms bounce window
         pty_scanner.scan("]E04260657810032")  # the second candle, with its AIM identifier
+        # The inserts: the care card for a scarf, then skip whatever else is planned (the
+        # seasonal insert depends on the date); a skip after the order closed is only refused.
+        for code in ("INS-CARE", "CMD-SKIP-INSERT", "CMD-SKIP-INSERT"):
+            time.sleep(0.15)
+            pty_scanner.scan(code)
         wait_for(lambda: backend.server.notifications(), what="the backend's notification")
         prints_dir = tmp_path / "prints"
         wait_for(lambda: prints_dir.is_dir() and len(list(prints_dir.glob("*.pdf"))) == 2,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,8 @@ from station.storage.models import AuditRow, OutboxRow
 
 DATA = json.loads(DEMO_DATA.read_text(encoding="utf-8"))
 GS = "\x1d"
+TODAY = date(2026, 11, 22)
+SO_100234_INSERTS = ("INS-VIP", "INS-XMAS", "INS-XMAS", "INS-WELCOME")  # INS-SAMPLE: out of stock
 
 
 @pytest.fixture
@@ -30,6 +33,7 @@ def station(tmp_path: Path) -> Iterator[Station]:
                                             "document": {"target": f"pdf:{tmp_path / 'prints'}"}}}),
                      data_dir=tmp_path)
     app = build_station(config, catalog_file=DATA["catalog"])
+    app.desk.packing.p.today = lambda: TODAY  # the insert rules and lot expiry depend on the date
     with app.db.unit_of_work() as session:
         for order in DATA["orders"]:
             cache_order(session, order)
@@ -75,6 +79,7 @@ def test_orders_that_may_not_be_packed_are_refused(station: Station, order: str,
     screen = scan(station, order)
     assert screen.order is None
     assert screen.feedback.level == level and text in screen.feedback.message
+    assert order in screen.feedback.message  # codes keep their case in a sentence
 
 
 @pytest.mark.parametrize(("code", "symbology"), [
@@ -140,10 +145,20 @@ def test_completion_writes_one_event_and_the_documents(station: Station, tmp_pat
     assert scan(station, "CMD-DONE").feedback.level == "error"  # units are still missing
     scan(station, "4006381333931")
     screen = scan(station, "KIT-GIFTSET-1")
+    assert screen.order is not None and "VIP thank-you card" in screen.feedback.detail
+    assert [(i.code, i.quantity, i.skipped) for i in screen.order.inserts] == [
+        ("INS-VIP", 1, None), ("INS-XMAS", 2, None), ("INS-WELCOME", 1, None),
+        ("INS-SAMPLE", 0, "out_of_stock")]
+    assert scan(station, "CMD-DONE").feedback.message == "Put in VIP thank-you card"
+    for code in SO_100234_INSERTS:
+        screen = scan(station, code)
     assert screen.order is None and screen.feedback.message == "Order SO-100234 packed"
     with station.db.read() as session:
         [event] = session.execute(select(OutboxRow)).scalars().all()
     assert (event.type, event.subject, event.state) == ("station.order.packed", "SO-100234", "pending")
+    assert event.data["inserts"] == [{"code": "INS-VIP", "quantity": 1}, {"code": "INS-XMAS", "quantity": 2},
+                                     {"code": "INS-WELCOME", "quantity": 1}]
+    assert event.data["skipped_inserts"] == [{"code": "INS-SAMPLE", "reason": "out_of_stock"}]
     assert len(list((tmp_path / "prints").glob("*SO-100234.pdf"))) == 2
     screen = scan(station, "SO-100234")  # the order is now packed: a re-scan warns
     assert screen.feedback.level == "warn" and "already packed" in screen.feedback.message
@@ -159,3 +174,124 @@ def test_sign_out_puts_the_open_order_aside(station: Station) -> None:
     signed_in(station)
     screen = scan(station, "SO-100235")
     assert "Resumed" in screen.feedback.message and screen.order.units_counted == 1  # type: ignore[union-attr]
+
+
+# -- issue: serials, lots, inserts, packages, supervisor steps, two stations ------------------------
+
+HEADPHONES = "840632110421"  # HEADPHONE-BT1, tracked by serial
+CREAM = "3760123450010"  # CREAM-FACE-50, tracked by lot
+
+
+def test_a_serial_is_asked_for_captured_and_never_packed_twice(station: Station) -> None:
+    signed_in(station, "SO-100236")  # headphones and two pairs of socks
+    screen = scan(station, HEADPHONES)
+    assert screen.prompt is not None and screen.prompt.kind == "serial"
+    assert screen.order is not None and screen.order.units_counted == 0
+    assert scan(station, "5906123000451").feedback.level == "error"  # the serial comes first
+    screen = scan(station, "HB1A24K09999")
+    assert screen.prompt is None and screen.order.lines[0].counted == 1  # type: ignore[union-attr]
+    for code in ("5906123000451", "5906123000451", "INS-XMAS", "INS-XMAS"):
+        screen = scan(station, code)
+    assert screen.order is None
+    with station.db.read() as session:
+        [event] = session.execute(select(OutboxRow)).scalars().all()
+    [headphones] = [i for i in event.data["packages"][0]["items"] if i["sku"] == "HEADPHONE-BT1"]
+    assert headphones["serials"] == ["HB1A24K09999"]
+    # A repack of the order (supervisor approved) cannot take the same serial again.
+    assert "already packed" in scan(station, "SO-100236").feedback.message
+    scan(station, "EMP-9001")
+    scan(station, "2468")
+    assert scan(station, "damaged on the dock").order is not None
+    assert scan(station, f"01{'0' * 2}{HEADPHONES}21HB1A24K09999", "]C1").feedback.level == "error"
+
+
+@pytest.mark.parametrize(("scans", "counted", "message"), [
+    ([f"(01)0{CREAM}(17)261231(10)L42"], 1, ""),
+    ([f"(01)0{CREAM}(17)251231(10)L41"], 0, "expired on 2025-12-31"),
+    ([CREAM, "L43"], 1, ""),
+])
+def test_lots_are_captured_and_expired_lots_refused(station: Station, scans: list[str], counted: int,
+                                                   message: str) -> None:
+    signed_in(station, "SO-100237")
+    for code in scans:
+        screen = scan(station, code)
+    assert screen.order is not None and screen.order.lines[0].counted == counted
+    assert message in screen.feedback.message
+
+
+def test_inserts_are_confirmed_or_skipped_and_wrong_ones_refused(station: Station) -> None:
+    signed_in(station, "SO-100234")
+    assert "not for this order" in scan(station, "INS-CARE").feedback.message
+    assert scan(station, "INS-VIP").feedback.level == "ok"
+    assert "already in" in scan(station, "INS-VIP").feedback.message
+    screen = scan(station, "CMD-SKIP-INSERT")  # skips the next: the Christmas chocolate
+    assert screen.order is not None
+    assert [(i.code, i.skipped) for i in screen.order.inserts][:2] == [("INS-VIP", None),
+                                                                       ("INS-XMAS", "skipped_by_operator")]
+
+
+def test_packages_boxes_and_one_label_each(station: Station, tmp_path: Path) -> None:
+    signed_in(station, "SO-100234")
+    assert "still empty" in scan(station, "CMD-NEW-BOX").feedback.message
+    scan(station, "BOX-S")
+    scan(station, "4006381333931")
+    scan(station, "4006381333931")
+    assert scan(station, "CMD-NEW-BOX").feedback.message == "Package 1 closed"
+    scan(station, "BOX-M")
+    scan(station, "KIT-GIFTSET-1")
+    for code in SO_100234_INSERTS:
+        screen = scan(station, code)
+    assert screen.order is None
+    with station.db.read() as session:
+        [event] = session.execute(select(OutboxRow)).scalars().all()
+    packages = event.data["packages"]
+    assert [(p["package_no"], p["box"]) for p in packages] == [(1, "BOX-S"), (2, "BOX-M")]
+    assert packages[0]["items"] == [{"sku": "TSHIRT-BLK-M", "quantity": 2, "serials": [], "lots": [],
+                                     "kit_sku": None}]
+    assert packages[0]["expected_weight_g"] == 2 * 180 + 120  # units + box tare
+    labels = sorted(p.name for p in (tmp_path / "prints").glob("*label-*SO-100234.pdf"))
+    assert [name.split("-label-")[1] for name in labels] == ["1-SO-100234.pdf", "2-SO-100234.pdf"]
+
+
+def test_a_short_shipment_needs_a_supervisor_badge_pin_and_reason(station: Station) -> None:
+    signed_in(station, "SO-100234")
+    scan(station, "4006381333931")
+    screen = scan(station, "CMD-SHORT-SHIP")
+    assert screen.prompt is not None and screen.prompt.kind == "supervisor"
+    assert "not a supervisor" not in scan(station, "EMP-9001").feedback.message
+    screen = scan(station, "1111")
+    assert screen.prompt.kind == "pin" and "wrong PIN" in screen.feedback.message  # type: ignore[union-attr]
+    assert scan(station, "2468").prompt.kind == "reason"  # type: ignore[union-attr]
+    screen = scan(station, "tea gift set out of stock")
+    assert screen.order is None and "shipped short" in screen.feedback.message
+    with station.db.read() as session:
+        [event] = session.execute(select(OutboxRow)).scalars().all()
+        audit = " ".join(str(r.detail) for r in session.execute(select(AuditRow)).scalars())
+    assert event.data["override"] == {"supervisor": {"badge": "EMP-9001", "name": "Marta Kowalska"},
+                                      "reason": "tea gift set out of stock"}
+    assert {"sku": "TSHIRT-BLK-M", "quantity_missing": 1} in event.data["short_items"]
+    assert "2468" not in audit and "1111" not in audit  # PINs never reach the audit trail
+
+
+def test_any_other_scan_drops_an_offered_approval(station: Station) -> None:
+    signed_in(station, "SO-100234")
+    scan(station, "4006381333931")
+    assert scan(station, "CMD-SHORT-SHIP").prompt is not None
+    screen = scan(station, "4006381333931")
+    assert screen.prompt is None and screen.order.units_counted == 2  # type: ignore[union-attr]
+
+
+def test_an_order_open_at_another_station_is_refused(station: Station, tmp_path: Path) -> None:
+    signed_in(station, "SO-100234")
+    other_config = replace(station.config, station=replace(station.config.station, id="PACK-02"))
+    other = build_station(other_config)
+    try:
+        other.desk.handle(Scan("EMP-1002"))
+        screen = other.desk.handle(Scan("SO-100234"))
+        assert screen.order is None
+        assert screen.feedback.message == "Order SO-100234 is being packed at PACK-01 by Ana Silva"
+        scan(station, "CMD-CANCEL")  # put aside: now the other station may carry it on
+        screen = other.desk.handle(Scan("SO-100234"))
+        assert "Resumed" in screen.feedback.message
+    finally:
+        other.stop()

@@ -10,6 +10,7 @@ import pytest
 
 from station.domain.catalog import Catalog, parse_catalog
 from station.domain.orders import Order, parse_order
+from station.workflows.packed_event import packed_event_data
 from station.workflows.packing import (
     Counted,
     PackingState,
@@ -18,7 +19,6 @@ from station.workflows.packing import (
     count,
     is_complete,
     line_progress,
-    packed_event_data,
     refusal_for_status,
     undo_last,
 )
