@@ -42,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     gui = add("gui", "open the desktop application (the default)")
     demo = add("demo", "open the application on a throw-away demo profile with the reference backend")
     demo.add_argument("--profile-dir", metavar="DIR", help="make the demo profile under DIR")
+    demo.add_argument("--scale", action="store_true",
+                      help="add a simulated scale that weighs each package as packed right")
     for window in (gui, demo):
         window.add_argument("--screenshot", metavar="FILE",
                             help="draw the window, save a picture of it to FILE (PNG) and exit")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select, update
 
@@ -31,7 +33,16 @@ def run_demo(args: argparse.Namespace, gui: GuiRunner) -> int:
     base = Path(args.profile_dir) if args.profile_dir else None
     profile = make_profile(base)
     backend = start_demo_backend(profile)
-    app = build_station(demo_config(profile, backend.url))
+    config = demo_config(profile, backend.url)
+    scale = None
+    if args.scale:
+        from devices.demo_scale import DemoScale
+
+        # The demo scale shows what the open package should weigh, as if packed right.
+        scale = DemoScale(lambda: _expected_weight(app))
+        scale.start()
+        config = replace(config, scale=replace(config.scale, port=scale.port, protocol="sics"))
+    app = build_station(config)
     print(f"demo profile: {profile}\nreference backend: {backend.url}\n"
           f"printouts: {profile / 'prints'}\n"
           "sign in with badge EMP-1001, then scan or type order SO-100234", flush=True)
@@ -41,6 +52,14 @@ def run_demo(args: argparse.Namespace, gui: GuiRunner) -> int:
     finally:
         app.stop()
         backend.stop()
+        if scale is not None:
+            scale.stop()
+
+
+def _expected_weight(app: Any) -> float | None:
+    """The open package's expected weight (units, inserts, box), or None with no order open."""
+    order = app.core.screen_state().order
+    return float(order.expected_weight_g) if order and order.expected_weight_g else None
 
 
 def run_backend(args: argparse.Namespace) -> int:

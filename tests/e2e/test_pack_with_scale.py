@@ -127,3 +127,41 @@ def test_a_weight_taken_before_the_last_unit_does_not_count(
         assert screen.order.units_counted == 2
     finally:
         again.stop()
+
+
+def test_the_demo_scale_weighs_each_package_as_packed_right(tmp_path: Path, backend: Backend) -> None:
+    from devices.demo_scale import DemoScale
+
+    holder: list[Station] = []
+
+    def expected() -> float | None:
+        order = holder[0].core.screen_state().order if holder else None
+        return float(order.expected_weight_g) if order and order.expected_weight_g else None
+
+    demo_scale = DemoScale(expected)
+    demo_scale.start()
+    try:
+        config = load_config(with_scale(write_config(tmp_path, backend.url), demo_scale.port))
+        station = build_station(config)
+        holder.append(station)
+        station.start()
+        try:
+            desk = Desk(station)
+            wait_for(lambda: station.core.status().scale_stable, what="a stable reading")
+            desk.scan("EMP-1001")
+            desk.scan("SO-100234")
+            for code in ("BOX-M", "4006381333931", "KIT-GIFTSET-1"):
+                time.sleep(0.11)
+                desk.scan(code)
+            time.sleep(0.11)
+            desk.scan("4006381333931")
+            screen = desk.scan("CMD-SKIP-INSERT")
+            while screen.order is not None and "CMD-SKIP-INSERT" in screen.feedback.detail:
+                screen = desk.scan("CMD-SKIP-INSERT")
+            time.sleep(0.6)  # the scale shows the package's weight now
+            screen = desk.scan("CMD-WEIGH")
+            assert screen.order is None and screen.feedback.message == "Order SO-100234 packed"
+        finally:
+            station.stop()
+    finally:
+        demo_scale.stop()
