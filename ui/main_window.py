@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         screen = self._screen_for(state.mode)
         screen.render(state)
         self.screens.setCurrentWidget(screen)
+        self.scan_input.render(state)  # a PIN prompt hides what is typed
         if self._cues.notice(state.feedback):
             screen.flash()
         self.reclaim_focus()
@@ -92,10 +93,14 @@ class MainWindow(QMainWindow):
         self.reclaim_focus()
 
     def reclaim_focus(self) -> None:
-        """Put the focus back on the scan input, unless someone is typing into another text field."""
+        """Put the focus back on the scan input, unless someone is typing into another text field.
+
+        A PIN asked for always takes the focus: it must be typed where it is hidden.
+        """
         focused = QApplication.focusWidget()
         line_edit = self.scan_input.line_edit
-        if focused is not line_edit and isinstance(focused, TEXT_ENTRY) and focused.isVisible():
+        elsewhere = focused is not line_edit and isinstance(focused, TEXT_ENTRY) and focused.isVisible()
+        if elsewhere and not self.scan_input.is_secret:
             return  # a wedge scan still reaches the core from there, through the wedge filter
         line_edit.setFocus()
 

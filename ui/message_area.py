@@ -1,6 +1,8 @@
 """The large coloured message area: green ok, red error, amber warning, blue-grey info or idle.
 
 Every new feedback flashes a stronger colour for a moment so a glance catches the change.
+When the station asks for something (a serial, a supervisor's PIN…), that question is the big
+message while idle, and a bold framed line under any other feedback.
 """
 
 from __future__ import annotations
@@ -23,12 +25,16 @@ class MessageArea(QFrame):
         self.setMinimumHeight(124)
         self.message = _label("message")
         self.detail = _label("detail")
+        self.prompt_line = _label("promptLine")
+        self.prompt_line.setVisible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 8, 24, 8)
         layout.setSpacing(2)
         layout.addStretch(1)
         layout.addWidget(self.message)
         layout.addWidget(self.detail)
+        layout.addSpacing(4)
+        layout.addWidget(self.prompt_line)
         layout.addStretch(1)
         self._level = "idle"
         self._flash_timer = QTimer(self)
@@ -53,6 +59,9 @@ class MessageArea(QFrame):
     def render(self, state: ScreenState) -> None:  # type: ignore[override]
         """Show the screen's feedback, or the prompt for the next step when idle."""
         self.show_message(*describe(state))
+        line = prompt_line(state)
+        self.prompt_line.setText(line)
+        self.prompt_line.setVisible(bool(line))
 
     def flash(self) -> None:
         """Show the stronger colour of the current level for FLASH_MS, then the normal one."""
@@ -78,7 +87,9 @@ def _label(name: str) -> QLabel:
 
 
 def prompt_for(state: ScreenState) -> str:
-    """What the operator should scan next, from where they are."""
+    """What the operator should scan next, from where they are; the station's own question first."""
+    if state.prompt is not None:
+        return state.prompt.text
     if state.operator is None:
         return "Scan your badge to sign in"
     if state.mode == "returns":
@@ -96,11 +107,22 @@ def describe(state: ScreenState) -> tuple[str, str, str]:
     """(level, message, detail) for the message area.
 
     Idle feedback shows the prompt itself; any other feedback keeps the prompt under it,
-    so the next step is always on screen.
+    so the next step is always on screen (the station's own question on its `prompt_line`).
     """
     feedback = state.feedback
     prompt = prompt_for(state)
-    if feedback.level == "idle" or not feedback.message:
+    if _is_idle(state):
         return "idle", prompt or feedback.message, feedback.detail
+    if state.prompt is not None:
+        return feedback.level, feedback.message, feedback.detail
     detail = "\n".join(part for part in (feedback.detail, prompt) if part)
     return feedback.level, feedback.message, detail
+
+
+def prompt_line(state: ScreenState) -> str:
+    """The station's question on its own line under non-idle feedback ("" when idle: it is the message)."""
+    return "" if state.prompt is None or _is_idle(state) else state.prompt.text
+
+
+def _is_idle(state: ScreenState) -> bool:
+    return state.feedback.level == "idle" or not state.feedback.message

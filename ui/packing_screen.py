@@ -1,5 +1,8 @@
 """The packing screen: the order being packed, its lines, the progress and the big message area.
 
+Beside the lines, when the order has them: the package cards (under the scale's live reading)
+and the insert checklist.
+
 It redraws completely from each `ScreenState`; it keeps no state of its own.
 """
 
@@ -13,6 +16,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QProgressBar,
@@ -24,9 +28,13 @@ from PySide6.QtWidgets import (
 
 from station.services.views import LineView, OrderView, ScreenState, StatusView, grams
 from ui import style
+from ui.checklist import Checklist, ElidedLabel
 from ui.message_area import MessageArea
+from ui.packages_panel import PackagesPanel, ScaleReading
 
 COLUMNS = ("SKU", "Name", "Ordered", "Counted")
+ROW_HEIGHT = 38  # 18 pt text with air; six lines fit beside the package cards at 1280×800
+SIDE_WIDTH = 390  # the package cards and the insert checklist, beside the lines
 KIT_INDENT = "    ↳ "  # before a kit component's name; its SKU is indented as far, without the arrow
 
 
@@ -40,7 +48,7 @@ class LinesTable(QTableWidget):
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keystrokes belong to the scan input
         self.verticalHeader().setVisible(False)
-        self.verticalHeader().setDefaultSectionSize(42)
+        self.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -75,8 +83,8 @@ class OrderHeader(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.order_number = _named_label("orderNumber")
-        self.customer = _named_label("customer")
-        self.ship_to = _named_label("shipTo")
+        self.customer = ElidedLabel("customer", keep=480)  # a long one is shortened, not widening
+        self.ship_to = ElidedLabel("shipTo", keep=560)
         self.carrier = _named_label("carrier")
         self.progress = _named_label("progress")
         self.progress.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -84,9 +92,7 @@ class OrderHeader(QWidget):
         self.progress_bar.setTextVisible(False)
         self.progress_bar.setFixedHeight(18)
         self.package_weight = _named_label("packageWeight")
-        self.live_weight = _named_label("liveWeight")
-        self.live_weight.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.live_weight.setVisible(False)
+        self.live_weight = ScaleReading()  # here while there are no package cards to stand over
         self.gift = _named_label("gift", wrap=True)
         self.notes = _named_label("notes", wrap=True)
         self.carrier.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -108,25 +114,20 @@ class OrderHeader(QWidget):
 
     def render(self, order: OrderView) -> None:  # type: ignore[override]
         self.order_number.setText(order.order_number)
-        self.customer.setText(order.customer_name)
-        self.ship_to.setText(f"Ship to: {order.ship_to}")
+        self.customer.show_text(order.customer_name)
+        self.ship_to.show_text(f"Ship to: {order.ship_to}")
         self.carrier.setText(" · ".join(part for part in (order.carrier, order.service) if part))
         self.progress.setText(f"{order.units_counted} / {order.units_total} units")
         self.progress_bar.setRange(0, max(order.units_total, 1))
         self.progress_bar.setValue(order.units_counted)
         _set_optional(self.gift, "Gift message: ", order.gift_message)
         _set_optional(self.notes, "Notes: ", order.notes)
-        _set_optional(self.package_weight, "Package weight: ", _package_weight(order))
+        # With package cards, the open package's weight is on its card.
+        weight = None if order.packages else _package_weight(order)
+        _set_optional(self.package_weight, "Package weight: ", weight)
 
     def show_scale(self, status: StatusView) -> None:
-        """The scale's live reading, coloured: green when stable, amber while moving, red on error."""
-        self.live_weight.setVisible(bool(status.scale))
-        self.live_weight.setText(f"Scale: {status.scale}")
-        state = "stable" if status.scale_stable else "moving" if status.scale_ok else "error"
-        if self.live_weight.property("state") != state:
-            self.live_weight.setProperty("state", state)
-            self.live_weight.style().unpolish(self.live_weight)
-            self.live_weight.style().polish(self.live_weight)
+        self.live_weight.show_status(status)
 
 
 def _package_weight(order: OrderView) -> str | None:
@@ -146,19 +147,26 @@ class PackingScreen(QWidget):
         self.message_area = MessageArea()
         self.header = OrderHeader()
         self.table = LinesTable()
+        self.packages = PackagesPanel()
+        self.checklist = Checklist()
+        self.side = _side_column(self.packages, self.checklist)
         self.documents = _named_label("documents")
         self.documents.setTextFormat(Qt.TextFormat.RichText)
         self.documents.setOpenExternalLinks(True)
         self.documents.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
         self.documents.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.order_panel = QWidget()
-        panel = QVBoxLayout(self.order_panel)
+        panel = QHBoxLayout(self.order_panel)
         panel.setContentsMargins(0, 0, 0, 0)
-        panel.addWidget(self.header)
-        panel.addWidget(self.table, 1)
+        panel.setSpacing(12)
+        lines = QVBoxLayout()
+        lines.addWidget(self.header)
+        lines.addWidget(self.table, 1)
+        panel.addLayout(lines, 1)
+        panel.addWidget(self.side)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(16, 12, 16, 8)
-        self._layout.setSpacing(8)
+        self._layout.setSpacing(6)
         self._layout.addWidget(self.message_area)
         self._layout.addWidget(self.order_panel, 1)
         self._layout.addWidget(self.documents)
@@ -172,6 +180,9 @@ class PackingScreen(QWidget):
         if order is not None:
             self.header.render(order)
             self.table.render(order.lines)
+            self.packages.render(order.packages)
+            self.checklist.render(order.inserts)
+            self._fit_side()
         self._set_documents(state.last_documents)
 
     def flash(self) -> None:
@@ -179,6 +190,17 @@ class PackingScreen(QWidget):
 
     def show_scale(self, status: StatusView) -> None:
         self.header.show_scale(status)
+        self.packages.live_weight.show_status(status)
+        self._fit_side()
+
+    def _fit_side(self) -> None:
+        """The scale's reading stands over the package cards when there are some, else in the header;
+        the side column shows only with something in it."""
+        has_scale = bool(self.header.live_weight.reading)
+        on_cards = not self.packages.isHidden()
+        self.header.live_weight.setVisible(has_scale and not on_cards)
+        self.packages.live_weight.setVisible(has_scale and on_cards)
+        self.side.setVisible(on_cards or not self.checklist.isHidden())
 
     def _set_documents(self, documents: tuple[str, ...]) -> None:
         # Files written by a pdf:/zpl: target are links: one click opens them in the viewer.
@@ -193,6 +215,19 @@ def _document_link(where: str) -> str:
         url = QUrl.fromLocalFile(str(path)).toString()
         return f'<a href="{html.escape(url)}">{html.escape(path.name)}</a>'
     return html.escape(where)
+
+
+def _side_column(packages: PackagesPanel, checklist: Checklist) -> QWidget:
+    side = QWidget()
+    side.setFixedWidth(SIDE_WIDTH)
+    layout = QVBoxLayout(side)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(10)
+    layout.addWidget(packages)
+    layout.addWidget(checklist, 1)
+    layout.addStretch(0)  # without inserts, the cards stay at the top
+    side.setVisible(False)
+    return side
 
 
 def _named_label(name: str, *, wrap: bool = False) -> QLabel:

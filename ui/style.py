@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 FONT_FAMILY = "DejaVu Sans"
@@ -20,6 +20,7 @@ HEADER_PT = 28
 ORDER_NUMBER_PT = 40
 MESSAGE_PT = 34
 DETAIL_PT = 18
+PROMPT_PT = 22  # the station's question under other feedback
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,11 @@ LEVELS: dict[str, Palette] = {
 DONE_ROW = "#a5d6a7"  # a completed line in the table
 OK_PART = "#1b7f3b"
 BAD_PART = "#c62828"
+WARN_PART = "#ffb300"  # amber: a mismatch a supervisor approved
+NEUTRAL_PART = "#cfd8dc"  # not weighed, or nothing to compare with
+NEXT_ROW = "#bbdefb"  # the next pending insert: what CMD-SKIP-INSERT would skip
+SKIPPED_ROW = "#e0e0e0"
+FOCUS = "#1565c0"
 
 STYLESHEET = f"""
 QWidget {{ font-family: "{FONT_FAMILY}"; font-size: {BASE_PT}pt; color: #111111; }}
@@ -76,6 +82,33 @@ QLabel#scanLabel {{ font-size: 18pt; font-weight: bold; }}
 QLineEdit#scanInput {{ font-size: 24pt; padding: 6px 10px; background: #ffffff;
     border: 3px solid #263238; border-radius: 6px; }}
 QLineEdit#scanInput:focus {{ border: 3px solid #1565c0; }}
+QLineEdit#scanInput[secret="true"] {{ background: #fff8e1; border: 3px solid #ff8f00; }}
+QLabel#promptLine {{ font-size: {PROMPT_PT}pt; font-weight: bold; border: 2px solid; border-radius: 8px;
+    padding: 0px 12px; }}
+QFrame#checklist {{ background: #ffffff; border: 1px solid #90a4ae; }}
+QLabel#checklistTitle {{ font-size: 16pt; font-weight: bold; background: #cfd8dc; padding: 4px 8px; }}
+QScrollArea#checklistScroll, QWidget#checklistRows {{ background: #ffffff; border: none; }}
+QFrame#insertRow {{ background: #ffffff; border-bottom: 1px solid #b0bec5; }}
+QFrame#insertRow[state="next"] {{ background: {NEXT_ROW}; border-left: 6px solid {FOCUS}; }}
+QFrame#insertRow[state="done"] {{ background: {DONE_ROW}; }}
+QFrame#insertRow[state="skipped"] {{ background: {SKIPPED_ROW}; }}
+QFrame#insertRow QLabel {{ font-size: 16pt; background: transparent; }}
+QLabel#insertMark {{ font-weight: bold; }}
+QLabel#insertMark[state="next"] {{ color: {FOCUS}; }}
+QLabel#insertMark[state="done"] {{ color: {OK_PART}; }}
+QLabel#insertName[state="next"], QLabel#insertCount[state="next"] {{ font-weight: bold; }}
+QLabel#insertName[state="skipped"], QLabel#insertCount[state="skipped"],
+QLabel#insertMark[state="skipped"] {{ color: #424242; }}
+QLabel#insertCount[state="skipped"] {{ font-style: italic; }}
+QLabel#insertName[state="skipped"] {{ text-decoration: line-through; }}
+QFrame#packageCard {{ background: #eceff1; border: 2px solid #90a4ae; border-radius: 8px; }}
+QFrame#packageCard[open="true"] {{ background: #ffffff; border: 4px solid {FOCUS}; }}
+QFrame#packageCard QLabel {{ font-size: 16pt; background: transparent; border: none; }}
+QLabel#packageTitle[open="true"] {{ font-weight: bold; }}
+QFrame#packageCard QLabel#cardWeight {{ font-weight: bold; border-radius: 6px; background: {NEUTRAL_PART}; }}
+QFrame#packageCard QLabel#cardWeight[state="ok"] {{ background: {OK_PART}; color: #ffffff; }}
+QFrame#packageCard QLabel#cardWeight[state="bad"] {{ background: {BAD_PART}; color: #ffffff; }}
+QFrame#packageCard QLabel#cardWeight[state="approved"] {{ background: {WARN_PART}; color: #111111; }}
 QLabel[part="true"] {{ font-size: 14pt; font-weight: bold; color: #ffffff; border-radius: 6px; }}
 """
 
@@ -85,12 +118,22 @@ def message_style(background: str, text: str) -> str:
     return (
         f"QFrame#messageArea {{ background: {background}; border-radius: 12px; }}"
         f" QLabel {{ color: {text}; background: transparent; }}"
+        f" QLabel#promptLine {{ border-color: {text}; }}"
     )
 
 
 def part_style(ok: bool) -> str:
     """A status-bar part: green when fine, red when not."""
     return f"background: {OK_PART if ok else BAD_PART};"
+
+
+def set_state(widget: QWidget, name: str, value: str | bool) -> None:
+    """Set a property the stylesheet selects on, and restyle the widget when it changed."""
+    if widget.property(name) == value:
+        return
+    widget.setProperty(name, value)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
 
 
 def load_fonts() -> None:

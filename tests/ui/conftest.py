@@ -20,9 +20,12 @@ from station.domain.scan import Scan
 from station.services.views import (
     CoreEvent,
     Feedback,
+    InsertView,
     LineView,
     OperatorView,
     OrderView,
+    PackageView,
+    Prompt,
     ScreenState,
     StatusView,
 )
@@ -101,6 +104,42 @@ class Samples:
             sound="error",
         )
         return replace(self.in_progress(), feedback=feedback, last_documents=())
+
+    def inserts(self) -> tuple[InsertView, ...]:
+        """Every state: done, skipped by the operator, out of stock, the next pending, pending."""
+        return (
+            InsertView("INS-THANKS", "Thank-you card", quantity=1, done=1),
+            InsertView("INS-VOUCHER", "Voucher 10 %", quantity=1, done=0, skipped="skipped_by_operator"),
+            InsertView("INS-CATALOG", "Spring catalogue", quantity=0, done=0, skipped="out_of_stock"),
+            InsertView("INS-STICKER", "Sticker sheet", quantity=2, done=1),
+            InsertView("INS-KEYRING", "Keyring", quantity=1, done=0),
+        )
+
+    def packages(self) -> tuple[PackageView, ...]:
+        """Package 1 closed and weighed fine; package 2 open and heavier than expected."""
+        return (
+            PackageView(1, "BOX-M", units=3, weight_g=712, expected_g=700, is_open=False, weight_ok=True),
+            PackageView(2, "BOX-S", units=4, weight_g=1340, expected_g=1180, is_open=True,
+                        weight_ok=False),
+        )
+
+    def with_extras(self) -> ScreenState:
+        """Six lines, three inserts (done, out of stock, next) and two packages, the open one too heavy;
+        the station asks for a supervisor."""
+        lines = (*self.order().lines, LineView("4", "NOTE-A5", "Notebook A5, dotted", ordered=1, counted=0))
+        inserts = tuple(self.inserts()[i] for i in (0, 2, 3))
+        order = self.order(lines=lines, inserts=inserts, packages=self.packages(),
+                           package_weight_g=1340, expected_weight_g=1180)
+        feedback = Feedback(level="warn", message="Package 2: 1\u2009340 g, expected 1\u2009180 g",
+                            detail="Re-check the package, or ask a supervisor", sound="attention")
+        prompt = Prompt("supervisor", "Supervisor: scan your badge to approve the weight")
+        return replace(self.in_progress(), order=order, feedback=feedback, prompt=prompt, last_documents=())
+
+    def pin_prompt(self) -> ScreenState:
+        feedback = Feedback(level="info", message="Approving the weight of package 2",
+                            detail="Supervisor: Anna Berg")
+        prompt = Prompt("pin", "Anna Berg: type your PIN, then Enter")
+        return replace(self.with_extras(), feedback=feedback, prompt=prompt)
 
 
 @pytest.fixture
