@@ -217,14 +217,17 @@ def _state(order: Order, row: PackingSessionRow) -> PackingState:
 
 
 def _packages(row: PackingSessionRow) -> tuple[Package, ...]:
-    """The stored packages; a weight taken before the last unit was counted or undone is dropped."""
-    changes = [u.scanned_at for u in row.units] + [u.undone_at for u in row.units if u.undone_at]
-    last_change = max(changes, default=None)
-    return tuple(
-        Package(p.package_no, p.box_code,
-                p.weight_g if p.weighed_at and (last_change is None or p.weighed_at >= last_change)
-                else None, p.approved_by)
-        for p in row.packages)
+    """The stored packages; a weight taken before a unit of that package was counted or undone
+    is dropped, with any approval of it."""
+    packages = []
+    for p in row.packages:
+        units = [u for u in row.units if u.package_no == p.package_no]
+        changes = [u.scanned_at for u in units] + [u.undone_at for u in units if u.undone_at]
+        last_change = max(changes, default=None)
+        holds = p.weighed_at is not None and (last_change is None or p.weighed_at >= last_change)
+        packages.append(Package(p.package_no, p.box_code, p.weight_g if holds else None,
+                                p.approved_by if holds else None))
+    return tuple(packages)
 
 
 def _unit(row: PackedUnitRow) -> Unit:

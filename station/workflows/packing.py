@@ -245,21 +245,23 @@ def _tracking(state: PackingState, match: Match, barcode: str, gs1: Gs1Data | No
 
 def _counted(state: PackingState, catalog: Catalog, unit: Unit) -> Counted:
     new_state = replace(state, units=(*state.units, unit), last_seq=unit.seq,
-                        packages=_unweighed(state.packages))
+                        packages=_unweighed(state.packages, unit.package_no))
     return Counted(unit, new_state, is_complete(new_state, catalog))
 
 
-def _unweighed(packages: tuple[Package, ...]) -> tuple[Package, ...]:
-    """A weight taken before the contents changed no longer holds."""
-    return tuple(replace(p, weight_g=None) for p in packages)
+def _unweighed(packages: tuple[Package, ...], package_no: int) -> tuple[Package, ...]:
+    """A package's weight taken before its contents changed no longer holds (nor its approval)."""
+    return tuple(replace(p, weight_g=None, approved_by=None) if p.package_no == package_no else p
+                 for p in packages)
 
 
 def undo_last(state: PackingState) -> tuple[PackingState, Unit] | None:
     if not state.units:
         return None
     # Keep the undone unit's seq as used, however the state was built: a seq is never reused.
+    undone = state.units[-1]
     return replace(state, units=state.units[:-1], last_seq=state.next_seq - 1,
-                   packages=_unweighed(state.packages)), state.units[-1]
+                   packages=_unweighed(state.packages, undone.package_no)), undone
 
 
 def expected_weight_g(state: PackingState, catalog: Catalog) -> int | None:

@@ -295,3 +295,24 @@ def test_an_order_open_at_another_station_is_refused(station: Station, tmp_path:
         assert "Resumed" in screen.feedback.message
     finally:
         other.stop()
+
+
+def test_counting_into_the_next_package_keeps_the_first_ones_weight(station: Station) -> None:
+    """A closed package keeps its weight: only the package whose contents change loses it."""
+    from station.workflows.packages import record_weight
+
+    signed_in(station, "SO-100234")
+    scan(station, "4006381333931")
+    desk = station.desk.packing
+    assert desk.current is not None
+    weighed = record_weight(desk.current.state, 1, 480)
+    desk.current = replace(desk.current, state=weighed)
+    desk.p.packing.save_package(desk.current, weighed.package(1), station.desk.operator,  # type: ignore[arg-type]
+                                "package.weighed", {})
+    scan(station, "CMD-NEW-BOX")
+    screen = scan(station, "4006381333931")
+    assert screen.order is not None
+    assert [(p.package_no, p.weight_g) for p in screen.order.packages] == [(1, 480), (2, None)]
+    scan(station, "CMD-CANCEL")
+    screen = scan(station, "SO-100234")  # and so it stays after a reload from the database
+    assert [(p.package_no, p.weight_g) for p in screen.order.packages] == [(1, 480), (2, None)]  # type: ignore[union-attr]
