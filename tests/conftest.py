@@ -80,6 +80,12 @@ def db(request: pytest.FixtureRequest) -> Iterator[Database]:
     database.dispose()
 
 
+@pytest.fixture(params=DIALECTS)
+def database_url(request: pytest.FixtureRequest) -> str:
+    """A URL for a whole station's database: SQLite, and PostgreSQL when configured."""
+    return _url_for(request)
+
+
 def _url_for(request: pytest.FixtureRequest) -> str:
     """A SQLite file in tmp_path, or a fresh PostgreSQL schema dropped when the test ends."""
     dialect = request.param

@@ -1,4 +1,5 @@
-"""The desk, scan by scan (scanning.md): a real station on SQLite, offline, with demo orders cached."""
+"""The desk, scan by scan (scanning.md): a real station (on SQLite, and on PostgreSQL when configured),
+offline, with the demo orders cached."""
 
 from __future__ import annotations
 
@@ -27,8 +28,8 @@ SO_100234_INSERTS = ("INS-VIP", "INS-XMAS", "INS-XMAS", "INS-WELCOME")  # INS-SA
 
 
 @pytest.fixture
-def station(tmp_path: Path) -> Iterator[Station]:
-    config = replace(validate({"database": {"url": f"sqlite:///{tmp_path / 'station.db'}"},
+def station(tmp_path: Path, database_url: str) -> Iterator[Station]:
+    config = replace(validate({"database": {"url": database_url},
                                "printers": {"label": {"target": f"pdf:{tmp_path / 'prints'}"},
                                             "document": {"target": f"pdf:{tmp_path / 'prints'}"}}}),
                      data_dir=tmp_path)
