@@ -45,8 +45,9 @@ def _inserts(state: PackingState) -> tuple[InsertView, ...]:
 
 
 def _packages(state: PackingState, catalog: Catalog, tolerances: ScaleSection) -> tuple[PackageView, ...]:
-    numbers = sorted({p.package_no for p in state.packages} | {u.package_no for u in state.units}
-                     | {state.open_package})
+    # The packages that hold something, and the open one (an emptied package after it is gone).
+    numbers = sorted({u.package_no for u in state.units} | {state.open_package}
+                     | {m.package_no for m in state.marks if m.action == "confirmed"})
     views = []
     for number in numbers:
         package = state.package(number)

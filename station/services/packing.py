@@ -109,12 +109,15 @@ class PackingService:
                 "line": unit.line_id, "kit": unit.kit_sku, "serial": unit.serial, "lot": unit.lot,
                 "package": unit.package_no})
 
-    def undo(self, current: OpenOrder, unit: Unit, operator: Staff) -> None:
+    def undo(self, current: OpenOrder, unit: Unit, operator: Staff, open_package: int) -> None:
+        """Take back a unit; `open_package` is the package open after it (an emptied one reopens)."""
         with self.db.unit_of_work() as s:
             s.connection().execute(
                 update(PackedUnitRow)
                 .where(PackedUnitRow.session_id == current.session_id, PackedUnitRow.seq == unit.seq)
                 .values(undone_at=datetime.now(UTC)))
+            if open_package != current.state.open_package:
+                s.get_one(PackingSessionRow, current.session_id).open_package = open_package
             self._audit(s, current, "unit.undone", operator, {"sku": unit.sku, "quantity": unit.quantity})
 
     def mark_insert(self, current: OpenOrder, mark: InsertMark, operator: Staff) -> None:
@@ -217,12 +220,13 @@ def _state(order: Order, row: PackingSessionRow) -> PackingState:
 
 
 def _packages(row: PackingSessionRow) -> tuple[Package, ...]:
-    """The stored packages; a weight taken before a unit of that package was counted or undone
-    is dropped, with any approval of it."""
+    """The stored packages; a weight taken before a unit (or insert) of that package was counted
+    or undone is dropped, with any approval of it."""
     packages = []
     for p in row.packages:
         units = [u for u in row.units if u.package_no == p.package_no]
         changes = [u.scanned_at for u in units] + [u.undone_at for u in units if u.undone_at]
+        changes += [m.at for m in row.marks if m.package_no == p.package_no and m.action == "confirmed"]
         last_change = max(changes, default=None)
         holds = p.weighed_at is not None and (last_change is None or p.weighed_at >= last_change)
         packages.append(Package(p.package_no, p.box_code, p.weight_g if holds else None,

@@ -162,7 +162,7 @@ class PackingDesk:
         if undone is None:
             return warn("Nothing to undo")
         state, unit = undone
-        self.p.packing.undo(self.current, unit, operator)
+        self.p.packing.undo(self.current, unit, operator, state.open_package)
         self.current = replace(self.current, state=state)
         return warn(f"Took back {unit.quantity} × {unit.sku}", "take it out of the box")
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from station.domain.catalog import Insert
-from station.workflows.packing import InsertMark, PackingState, Refused, marked_count, pending_inserts
+from station.workflows.packing import (
+    InsertMark,
+    PackingState,
+    Refused,
+    marked_count,
+    pending_inserts,
+    unweighed,
+)
 
 
 def confirm_insert(state: PackingState, insert: Insert) -> tuple[PackingState, InsertMark] | Refused:
@@ -17,7 +24,9 @@ def confirm_insert(state: PackingState, insert: Insert) -> tuple[PackingState, I
     if marked_count(state, planned) >= planned.quantity:
         return Refused(f"{insert.name}: {planned.quantity} already in, no more")
     mark = InsertMark(insert.code, "confirmed", None, state.open_package)
-    return replace(state, marks=(*state.marks, mark)), mark
+    # The insert changes what the open package weighs: a weight (and approval) taken before goes.
+    packages = unweighed(state.packages, state.open_package)
+    return replace(state, marks=(*state.marks, mark), packages=packages), mark
 
 
 def skip_next_insert(state: PackingState) -> tuple[PackingState, InsertMark] | Refused:

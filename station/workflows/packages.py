@@ -20,7 +20,7 @@ class WeightCheck:
 
     actual_g: int
     expected_g: int | None  # None when a catalog weight is missing: nothing to compare
-    allowed_g: int
+    allowed_g: float  # not rounded: half a gram outside the tolerance is outside
 
     @property
     def difference_g(self) -> int:
@@ -76,7 +76,7 @@ def check_weight(state: PackingState, catalog: Catalog, package_no: int, actual_
     """Outside both tolerances (config.md: scale.tolerance_pct and scale.tolerance_g) is a mismatch."""
     expected = expected_package_g(state, catalog, package_no)
     allowed = max(tolerance_g, (expected or 0) * tolerance_pct / 100)
-    return WeightCheck(actual_g, expected, round(allowed))
+    return WeightCheck(actual_g, expected, allowed)
 
 
 def record_weight(state: PackingState, package_no: int, weight_g: int) -> PackingState:

@@ -225,6 +225,9 @@ def _tracking(state: PackingState, match: Match, barcode: str, gs1: Gs1Data | No
     product = match.product
     serial = serial or (gs1.serial if gs1 else None)
     lot = lot or (gs1.lot if gs1 else None)
+    expiry = gs1.expiry if gs1 else None
+    if expiry is not None and today is not None and expiry < today:  # whatever the tracking
+        return Refused(f"lot {lot or '?'} of {product.name} expired on {expiry:%Y-%m-%d}: not packed")
     if product.tracking == "serial":
         if match.quantity != 1:
             return Refused(f"{product.name} is tracked by serial: scan each unit, not the case")
@@ -234,9 +237,6 @@ def _tracking(state: PackingState, match: Match, barcode: str, gs1: Gs1Data | No
             return Refused(f"serial {serial} is already packed: this unit was shipped before")
         return serial, lot
     if product.tracking == "lot":
-        expiry = gs1.expiry if gs1 else None
-        if expiry is not None and today is not None and expiry < today:
-            return Refused(f"lot {lot or '?'} of {product.name} expired on {expiry:%Y-%m-%d}: not packed")
         if lot is None:
             return NeedsCode("lot", match, barcode)
         return None, lot
@@ -245,11 +245,11 @@ def _tracking(state: PackingState, match: Match, barcode: str, gs1: Gs1Data | No
 
 def _counted(state: PackingState, catalog: Catalog, unit: Unit) -> Counted:
     new_state = replace(state, units=(*state.units, unit), last_seq=unit.seq,
-                        packages=_unweighed(state.packages, unit.package_no))
+                        packages=unweighed(state.packages, unit.package_no))
     return Counted(unit, new_state, is_complete(new_state, catalog))
 
 
-def _unweighed(packages: tuple[Package, ...], package_no: int) -> tuple[Package, ...]:
+def unweighed(packages: tuple[Package, ...], package_no: int) -> tuple[Package, ...]:
     """A package's weight taken before its contents changed no longer holds (nor its approval)."""
     return tuple(replace(p, weight_g=None, approved_by=None) if p.package_no == package_no else p
                  for p in packages)
@@ -260,8 +260,14 @@ def undo_last(state: PackingState) -> tuple[PackingState, Unit] | None:
         return None
     # Keep the undone unit's seq as used, however the state was built: a seq is never reused.
     undone = state.units[-1]
-    return replace(state, units=state.units[:-1], last_seq=state.next_seq - 1,
-                   packages=_unweighed(state.packages, undone.package_no)), undone
+    units = state.units[:-1]
+    # A package emptied by the undo, with only empty packages after it, is open again: no
+    # package is left empty before the open one.
+    open_package = state.open_package
+    while open_package > 1 and not any(u.package_no in (open_package, open_package - 1) for u in units):
+        open_package -= 1
+    return replace(state, units=units, last_seq=state.next_seq - 1, open_package=open_package,
+                   packages=unweighed(state.packages, undone.package_no)), undone
 
 
 def expected_weight_g(state: PackingState, catalog: Catalog) -> int | None:

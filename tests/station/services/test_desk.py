@@ -317,3 +317,17 @@ def test_counting_into_the_next_package_keeps_the_first_ones_weight(station: Sta
     scan(station, "CMD-CANCEL")
     screen = scan(station, "SO-100234")  # and so it stays after a reload from the database
     assert [(p.package_no, p.weight_g) for p in screen.order.packages] == [(1, 480), (2, None)]  # type: ignore[union-attr]
+
+
+def test_undo_after_a_new_box_reopens_the_emptied_package_and_keeps_it_after_a_reload(
+        station: Station) -> None:
+    signed_in(station, "SO-100234")
+    scan(station, "4006381333931")
+    scan(station, "CMD-NEW-BOX")
+    screen = scan(station, "CMD-UNDO")
+    assert [p.package_no for p in screen.order.packages if p.is_open] == [1]  # type: ignore[union-attr]
+    scan(station, "CMD-CANCEL")
+    scan(station, "SO-100234")
+    screen = scan(station, "4006381333931")
+    assert screen.order is not None
+    assert [(p.package_no, p.units) for p in screen.order.packages] == [(1, 1)]
