@@ -15,8 +15,6 @@ from station.domain.catalog import Catalog, Match, Product
 from station.domain.inserts import PlannedInsert
 from station.domain.orders import Order, OrderLine
 
-PACKABLE = "ready"
-
 
 @dataclass(frozen=True)
 class Unit:
@@ -268,17 +266,6 @@ def undo_last(state: PackingState) -> tuple[PackingState, Unit] | None:
         open_package -= 1
     return replace(state, units=units, last_seq=state.next_seq - 1, open_package=open_package,
                    packages=unweighed(state.packages, undone.package_no)), undone
-
-
-def expected_weight_g(state: PackingState, catalog: Catalog) -> int | None:
-    """Sum of the counted units' catalog weights; None when any weight is unknown."""
-    total = 0
-    for unit in state.units:
-        weight = unit_weight_g(catalog, unit.sku)
-        if weight is None:
-            return None
-        total += weight * unit.quantity
-    return total
 
 
 def unit_weight_g(catalog: Catalog, sku: str) -> int | None:
