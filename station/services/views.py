@@ -102,6 +102,62 @@ class OrderView:
 
 
 @dataclass(frozen=True)
+class ReturnLineView:
+    """One line of the RMA: what the customer said they send back."""
+
+    line_id: str
+    sku: str
+    name: str
+    quantity: int
+    received: int  # expected units recorded against this line so far
+    reason: str
+    customer_note: str | None = None
+
+
+@dataclass(frozen=True)
+class ReturnUnitView:
+    """A unit inspected and recorded, with its label number."""
+
+    seq: int
+    sku: str
+    name: str
+    grade: str
+    disposition: str
+    lpn: str
+    expected: bool
+    defects: tuple[str, ...] = ()
+    wrong_item: str | None = None  # the alert, when the serial or lot is not what was shipped
+
+
+@dataclass(frozen=True)
+class InspectionView:
+    """The unit under inspection: its grade so far, its defects and the disposition it would get."""
+
+    sku: str
+    name: str
+    expected: bool
+    grade: str | None
+    defects: tuple[str, ...]
+    disposition: str | None
+    serial: str | None = None
+    lot: str | None = None
+    wrong_item: str | None = None
+    all_defects: tuple[str, ...] = ()  # the defect codes that can be toggled
+
+
+@dataclass(frozen=True)
+class ReturnView:
+    rma_number: str | None  # None: an unannounced return, found by its order
+    order_number: str
+    status: str
+    customer_name: str
+    requested_resolution: str | None
+    lines: tuple[ReturnLineView, ...]
+    units: tuple[ReturnUnitView, ...]
+    current: InspectionView | None = None
+
+
+@dataclass(frozen=True)
 class Prompt:
     """What the station asks for next instead of an ordinary scan.
 
@@ -121,6 +177,7 @@ class ScreenState:
     feedback: Feedback
     last_documents: tuple[str, ...] = field(default=())  # where the last prints went
     prompt: Prompt | None = None
+    returns: ReturnView | None = None  # the open return, in returns mode
 
 
 @dataclass(frozen=True)
