@@ -60,3 +60,50 @@ class ShippingLabel:
     station_id: str
     # A banner across the label, e.g. "NO CARRIER LABEL" when the backend could not be asked.
     notice: str | None = None
+
+
+@dataclass(frozen=True)
+class ItemLabel:
+    """The 2x1 in label stuck on a returned unit: its LPN and where it goes."""
+
+    lpn: str
+    sku: str
+    name: str
+    grade: str
+    disposition: str
+    rma_number: str | None
+    order_number: str
+    station_id: str
+    printed_at: datetime
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    """One inspected unit on a return receipt."""
+
+    sku: str
+    name: str
+    grade: str
+    disposition: str
+    lpn: str
+    expected: bool  # False for a unit that is not on the RMA
+    defects: tuple[str, ...]
+    serial: str | None
+    wrong_item: bool
+
+
+@dataclass(frozen=True)
+class ReturnReceipt:
+    """What the returns station received and decided for one parcel."""
+
+    rma_number: str | None  # None for an unannounced return
+    order_number: str
+    customer_name: str
+    requested_resolution: str
+    received_at: datetime
+    completed_at: datetime
+    station_id: str
+    clerk: str
+    lines: tuple[ReceiptLine, ...]
+    missing: tuple[tuple[str, str, int], ...]  # (line_id, sku, quantity) never received
+    refund_recommendation: str  # "full", "partial" or "none"

@@ -1,0 +1,293 @@
+"""The receipt the returns station prints when a clerk closes a return.
+
+Header with the RMA (or the order of an unannounced return) as Code 128, the customer and
+the requested resolution; a table of every inspected unit with its grade, disposition and
+LPN, wrong items marked; what is missing; the refund recommendation. Flows over as many
+A4 or Letter pages as the return needs, "page n of m" on each.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from printing.barcodes import fit_module_dots
+from printing.documents.common import Code128Flowable, esc, format_datetime, page_size
+from printing.documents.packing_slip import (
+    GREY,
+    MARGIN_BOTTOM,
+    MARGIN_TOP,
+    MARGIN_X,
+    RULE,
+    STRIPE,
+)
+from printing.fonts import FontNames, register_fonts
+from printing.model import ReceiptLine, ReturnReceipt
+
+WRONG_ITEM = "WRONG ITEM"
+NOT_ON_RMA = "not on RMA"
+UNANNOUNCED = "Unannounced return"
+# Fixed columns of the units table (points); the item column takes the rest.
+COLUMNS = {"no": 18.0, "grade": 36.0, "disposition": 104.0, "lpn": 74.0, "rma": 46.0,
+           "defects": 90.0}
+RECOMMENDATIONS = {
+    "full": "Every expected unit arrived in grade A or B.",
+    "partial": "Some expected units are missing or arrived in grade C or worse.",
+    "none": "No expected unit arrived.",
+}
+
+
+def render_return_receipt(receipt: ReturnReceipt, paper: str = "A4") -> bytes:
+    """The receipt as PDF bytes on A4 or Letter paper."""
+    size = page_size(paper)
+    # Two passes: the first only counts pages so that every footer can say "of m".
+    _, total = _build(receipt, size, None)
+    pdf, _ = _build(receipt, size, total)
+    return pdf
+
+
+def _reference(receipt: ReturnReceipt) -> str:
+    """How the return is called in headers and footers."""
+    if receipt.rma_number:
+        return f"RMA {receipt.rma_number} · order {receipt.order_number}"
+    return f"{UNANNOUNCED} · order {receipt.order_number}"
+
+
+def _build(receipt: ReturnReceipt, size: tuple[float, float],
+           total: int | None) -> tuple[bytes, int]:
+    fonts = register_fonts()
+    buffer = io.BytesIO()
+    subject = receipt.rma_number or receipt.order_number
+    doc = BaseDocTemplate(
+        buffer, pagesize=size, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
+        topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM,
+        title=f"Return receipt {subject}", author=receipt.station_id, subject=subject,
+        creator="station",
+    )
+    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    doc.addPageTemplates([PageTemplate(id="receipt", frames=[frame],
+                                       onPage=_page_decorator(receipt, fonts, total))])
+    doc.build(_story(receipt, _Styles(fonts), doc.width))
+    return buffer.getvalue(), int(doc.page)
+
+
+def _page_decorator(receipt: ReturnReceipt, fonts: FontNames,
+                    total: int | None) -> Callable[[Any, Any], None]:
+    def decorate(canvas: Any, doc: Any) -> None:
+        width, height = doc.pagesize
+        top = height - 14 * mm
+        canvas.saveState()
+        canvas.setFont(fonts.bold, 10)
+        canvas.drawString(MARGIN_X, top, f"Returns · station {receipt.station_id}")
+        canvas.setFont(fonts.regular, 9)
+        canvas.drawRightString(width - MARGIN_X, top, _reference(receipt))
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
+        canvas.line(MARGIN_X, top - 2.5 * mm, width - MARGIN_X, top - 2.5 * mm)
+        canvas.line(MARGIN_X, 14 * mm, width - MARGIN_X, 14 * mm)
+        canvas.setFillColor(GREY)
+        canvas.drawString(MARGIN_X, 9 * mm,
+                          f"Return receipt {receipt.rma_number or receipt.order_number}")
+        canvas.drawRightString(width - MARGIN_X, 9 * mm,
+                               f"page {doc.page} of {total if total else '?'}")
+        canvas.restoreState()
+
+    return decorate
+
+
+class _Styles:
+    def __init__(self, fonts: FontNames) -> None:
+        base = ParagraphStyle("base", fontName=fonts.regular, fontSize=9.5, leading=12)
+        self.body = base
+        self.bold = ParagraphStyle("bold", parent=base, fontName=fonts.bold)
+        self.small = ParagraphStyle("small", parent=base, fontSize=8, leading=10,
+                                    textColor=GREY)
+        self.title = ParagraphStyle("title", parent=base, fontName=fonts.bold, fontSize=20,
+                                    leading=24)
+        self.ref = ParagraphStyle("ref", parent=self.bold, fontSize=13, leading=17)
+        self.flag = ParagraphStyle("flag", parent=self.bold, fontSize=11, leading=16)
+        self.heading = ParagraphStyle("heading", parent=self.bold, fontSize=10.5,
+                                      leading=14, spaceBefore=8, spaceAfter=3)
+        self.cell = ParagraphStyle("cell", parent=base, fontSize=8, leading=10)
+        self.cell_bold = ParagraphStyle("cell_bold", parent=self.cell, fontName=fonts.bold)
+        self.cell_head = ParagraphStyle("cell_head", parent=self.cell_bold, textColor=GREY)
+        self.cell_head_centre = ParagraphStyle("cell_head_centre", parent=self.cell_head,
+                                               alignment=TA_CENTER)
+        self.cell_right = ParagraphStyle("cell_right", parent=self.cell, alignment=TA_RIGHT)
+        self.grade = ParagraphStyle("grade", parent=self.cell_bold, fontSize=12, leading=14,
+                                    alignment=TA_CENTER)
+        self.code = ParagraphStyle("code", parent=self.cell, fontSize=7.5, wordWrap="CJK")
+        self.serial = ParagraphStyle("serial", parent=self.code, textColor=GREY)
+        self.verdict = ParagraphStyle("verdict", parent=self.bold, fontSize=14, leading=18)
+
+
+def _story(receipt: ReturnReceipt, styles: _Styles, width: float) -> list[Flowable]:
+    expected = sum(1 for line in receipt.lines if line.expected)
+    return [
+        _title_block(receipt, styles, width), Spacer(1, 5 * mm),
+        _info_block(receipt, styles, width), Spacer(1, 4 * mm),
+        Paragraph(f"Inspected units: {len(receipt.lines)} ({expected} expected, "
+                  f"{len(receipt.lines) - expected} {NOT_ON_RMA})", styles.heading),
+        _units_table(receipt.lines, styles, width),
+        # The outcome stays on one page; KeepTogether still splits a list too long for it.
+        KeepTogether([*_missing_section(receipt, styles, width), Spacer(1, 5 * mm),
+                      _recommendation_box(receipt.refund_recommendation, styles, width)]),
+    ]
+
+
+def _title_block(receipt: ReturnReceipt, styles: _Styles, width: float) -> Table:
+    value = receipt.rma_number or receipt.order_number
+    code = Code128Flowable(value, module_dots=fit_module_dots(value, width / 2),
+                           height_pt=40, font_size=9)
+    left: list[Flowable] = [Paragraph("Return receipt", styles.title)]
+    if receipt.rma_number:
+        left.append(Paragraph(f"RMA {esc(receipt.rma_number)}", styles.ref))
+        left.append(Paragraph(f"Order {esc(receipt.order_number)}", styles.body))
+    else:
+        left.append(Paragraph(f"Order {esc(receipt.order_number)}", styles.ref))
+        left.append(Paragraph(_inverted(UNANNOUNCED.upper()) + " no RMA", styles.flag))
+    table = Table([[left, code]], colWidths=[width - code.width, code.width])
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+    ]))
+    return table
+
+
+def _info_block(receipt: ReturnReceipt, styles: _Styles, width: float) -> Table:
+    left = [("Customer", receipt.customer_name),
+            ("Requested", receipt.requested_resolution),
+            ("Clerk", receipt.clerk)]
+    right = [("Received", format_datetime(receipt.received_at)),
+             ("Completed", format_datetime(receipt.completed_at)),
+             ("Station", receipt.station_id)]
+    table = Table([[_facts(left, styles, width / 2), _facts(right, styles, width / 2)]],
+                  colWidths=[width / 2, width / 2])
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+    ]))
+    return table
+
+
+def _facts(facts: list[tuple[str, str]], styles: _Styles, width: float) -> Table:
+    label_width = 24 * mm
+    rows = [[Paragraph(label, styles.small), Paragraph(esc(value), styles.body)]
+            for label, value in facts]
+    table = Table(rows, colWidths=[label_width, width - label_width - 4 * mm])
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "BASELINE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 1),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+    ]))
+    return table
+
+
+def _units_table(lines: tuple[ReceiptLine, ...], styles: _Styles, width: float) -> Table:
+    head = ["#", "Item", "Grade", "Disposition", "LPN", "RMA", "Defects"]
+    rows: list[list[Any]] = [[Paragraph(text, styles.cell_head) for text in head]]
+    rows[0][2] = Paragraph("Grade", styles.cell_head_centre)
+    rows.extend(_unit_row(number, line, styles)
+                for number, line in enumerate(lines, start=1))
+    widths = [COLUMNS["no"], width - sum(COLUMNS.values()), COLUMNS["grade"],
+              COLUMNS["disposition"], COLUMNS["lpn"], COLUMNS["rma"], COLUMNS["defects"]]
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    commands: list[tuple[Any, ...]] = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+    ]
+    for row, line in enumerate(lines, start=1):
+        if line.wrong_item:
+            commands.append(("BOX", (0, row), (-1, row), 1.5, colors.black))
+        elif row % 2 == 0:
+            commands.append(("BACKGROUND", (0, row), (-1, row), STRIPE))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def _unit_row(number: int, line: ReceiptLine, styles: _Styles) -> list[Any]:
+    item: list[Flowable] = [Paragraph(esc(line.sku), styles.cell_bold),
+                            Paragraph(esc(line.name), styles.cell)]
+    if line.serial:
+        item.append(Paragraph(f"S/N {esc(line.serial)}", styles.serial))
+    if line.wrong_item:
+        item.append(Paragraph(_inverted(f"⚠ {WRONG_ITEM}"), styles.cell_bold))
+    defects = ", ".join(code.replace("_", " ") for code in line.defects) or "—"
+    on_rma = Paragraph("expected", styles.cell) if line.expected else Paragraph(
+        NOT_ON_RMA, styles.cell_bold)
+    return [Paragraph(str(number), styles.cell_right), item,
+            Paragraph(esc(line.grade), styles.grade),
+            Paragraph(esc(line.disposition), styles.cell_bold),
+            Paragraph(esc(line.lpn), styles.code), on_rma,
+            Paragraph(esc(defects), styles.cell)]
+
+
+def _missing_section(receipt: ReturnReceipt, styles: _Styles,
+                     width: float) -> list[Flowable]:
+    heading = Paragraph("Missing: expected but not received", styles.heading)
+    if not receipt.missing:
+        note = "Nothing missing." if receipt.rma_number else "No RMA: nothing was announced."
+        return [heading, Paragraph(note, styles.body)]
+    rows: list[list[Any]] = [[Paragraph(text, styles.cell_head)
+                              for text in ("RMA line", "SKU", "Quantity")]]
+    rows.extend([Paragraph(esc(line_id), styles.cell), Paragraph(esc(sku), styles.cell_bold),
+                 Paragraph(str(quantity), styles.cell_right)]
+                for line_id, sku, quantity in receipt.missing)
+    table = Table(rows, colWidths=[30 * mm, width - 30 * mm - 22 * mm, 22 * mm], repeatRows=1)
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+    ]))
+    return [heading, table]
+
+
+def _recommendation_box(recommendation: str, styles: _Styles, width: float) -> Table:
+    reason = RECOMMENDATIONS.get(recommendation.strip().lower(), "")
+    content: list[Flowable] = [
+        Paragraph(f"Refund recommendation: {esc(recommendation.upper())}", styles.verdict)]
+    if reason:
+        content.append(Paragraph(reason, styles.body))
+    content.append(Paragraph("A recommendation only: the refund is decided by the backend.",
+                             styles.small))
+    box = Table([[content]], colWidths=[width])
+    box.setStyle(TableStyle([
+        ("BOX", (0, 0), (-1, -1), 1.2, colors.black),
+        ("LEFTPADDING", (0, 0), (-1, -1), 8),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+        ("TOPPADDING", (0, 0), (-1, -1), 6),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+    ]))
+    return box
+
+
+def _inverted(text: str) -> str:
+    """Paragraph markup for `text` white on black (already markup-safe)."""
+    return f'<font color="#FFFFFF" backColor="#000000">\u00a0{esc(text)}\u00a0</font>'
