@@ -22,11 +22,14 @@ from station.services.desk import Desk, DeskParts
 from station.services.documents import DocumentPrinter
 from station.services.packing import PackingService
 from station.services.packing_desk import PackingDesk, PackingParts
+from station.services.returns import ReturnsService
+from station.services.returns_desk import ReturnsDesk, ReturnsParts
 from station.services.views import Mode, grams
 from station.storage.db import Database
 from station.sync.catalog import CatalogHolder, CatalogRefresher, OrderLookup
 from station.sync.client import BackendClient, resolve_token
 from station.sync.relay import Relay, SyncStatus
+from station.sync.returns import ReturnFinder
 
 log = logging.getLogger(__name__)
 # The [scale] section has no baud rate: SICS, NCI and 8217 scales ship at 9600 8N1.
@@ -114,8 +117,16 @@ def build_station(config: Config, *, catalog_file: dict[str, Any] | None = None)
         packing=PackingService(db, config.station.id),
         printer=DocumentPrinter(targets, config.printers.document.paper), tolerances=config.scale,
         audit=lambda *_: None, on_event_recorded=relay.wake))
-    desk = Desk(DeskParts(config.station.id, start_mode, db, catalog), packing)
-    packing.p.audit = desk.audit  # packing steps are audited with the desk's operator
+    orders = packing.p.orders
+    returns = ReturnsDesk(ReturnsParts(
+        station_id=config.station.id, catalog=catalog.current,
+        finder=ReturnFinder(db, client, orders),
+        service=ReturnsService(db, config.station.id, config.station.number),
+        printer=packing.p.printer, audit=lambda *_: None, on_event_recorded=relay.wake,
+        paper=config.printers.document.paper))
+    desk = Desk(DeskParts(config.station.id, start_mode, db, catalog), packing, returns)
+    # Packing and returns steps are audited with the desk's operator.
+    packing.p.audit = returns.p.audit = desk.audit
     core = StationCore(desk)
     relay.on_status = lambda status: _show_sync(core, status)
     core.update_status(printer=short_target(config.printer_target("label")), printer_ok=True,

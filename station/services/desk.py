@@ -19,6 +19,7 @@ from station.domain.classify import (
     OrderNumber,
     ProductScan,
     Refused,
+    ReturnSearch,
     SerialScan,
     classify,
 )
@@ -28,6 +29,8 @@ from station.services.approval import Approval, take_badge, take_entry
 from station.services.feedback import SIGNED_OUT, error, ok, warn
 from station.services.order_view import order_view
 from station.services.packing_desk import PackingDesk
+from station.services.return_view import return_view
+from station.services.returns_desk import ReturnsDesk
 from station.services.views import Feedback, Mode, OperatorView, Prompt, ScreenState
 from station.storage.audit import Actor, append_audit
 from station.storage.db import Database
@@ -47,9 +50,10 @@ class DeskParts:
 
 
 class Desk:
-    def __init__(self, parts: DeskParts, packing: PackingDesk) -> None:
+    def __init__(self, parts: DeskParts, packing: PackingDesk, returns: ReturnsDesk) -> None:
         self.p = parts
         self.packing = packing
+        self.returns = returns
         self.mode: Mode = parts.start_mode
         self.operator: Staff | None = None
         self.approval: Approval | None = None
@@ -78,12 +82,24 @@ class Desk:
         if isinstance(meaning, Refused):
             return self._refuse(code, meaning.reason, meaning.hint)
         assert self.operator is not None  # classify refuses everything else when signed out
+        if self.mode == "returns":
+            return self._returns_scan(meaning, code)
         return self._packing_scan(meaning, code)
+
+    def _returns_scan(self, meaning: object, code: str) -> Feedback:
+        assert self.operator is not None
+        if isinstance(meaning, ReturnSearch):
+            return self.returns.open_return(meaning, self.operator, self._ask)
+        if isinstance(meaning, SerialScan) and self.returns.asking is not None:
+            return self.returns.code_for_unit(meaning.serial, self.operator)
+        if isinstance(meaning, ProductScan) and self.returns.current is not None:
+            return self.returns.product(meaning, self.operator)
+        return self._refuse(code, f"{code} means nothing here", "scan the returned units")
 
     def _packing_scan(self, meaning: object, code: str) -> Feedback:
         assert self.operator is not None
         if self.mode != "pack":
-            return warn("Returns are not processed on this station yet", "scan CMD-MODE-PACK to pack orders")
+            return self._refuse(code, f"{code} means nothing in {self.mode} mode")
         if isinstance(meaning, OrderNumber):
             return self.packing.open_order(meaning.number, self.operator, self._ask)
         if isinstance(meaning, SerialScan) and self.packing.asking is not None:
@@ -103,13 +119,19 @@ class Desk:
             if self.packing.current is None:
                 return "pack_idle"
             return "pack_serial" if self.packing.asking is not None else "pack_order"
-        return "returns_idle" if self.mode == "returns" else "handover"
+        if self.mode == "returns":
+            if self.returns.current is None:
+                return "returns_idle"
+            # A serial asked for reads like packing's: the code as scanned.
+            return "pack_serial" if self.returns.asking is not None else "returns_open"
+        return "handover"
 
     def _refuse(self, code: str, reason: str, hint: str = "") -> Feedback:
         """A refused scan: shown red, and kept in the audit trail with what was scanned."""
-        current = self.packing.current
-        self.audit("scan.refused", current.state.order.order_number if current else None,
-                    {"code": code[:128], "reason": reason})
+        packing, returns = self.packing.current, self.returns.current
+        subject = (packing.state.order.order_number if packing
+                   else returns.state.rma.subject if returns else None)
+        self.audit("scan.refused", subject, {"code": code[:128], "reason": reason})
         return error(reason, hint)
 
     # -- supervisor approvals ------------------------------------------------------------------------
@@ -145,7 +167,10 @@ class Desk:
             self.mode = ROLE_MODES[staff.role]
         self.audit("sign_in", None, {"name": staff.name, "handover_from": previous.badge
                                       if previous and previous.badge != staff.badge else None})
-        hint = "Scan the next item" if self.packing.current else "Scan an order number"
+        if self.mode == "returns":
+            hint = "Scan the next unit" if self.returns.current else "Scan an RMA, tracking or order number"
+        else:
+            hint = "Scan the next item" if self.packing.current else "Scan an order number"
         return ok(f"Signed in: {staff.name}", hint)
 
     def _sign_out(self) -> Feedback:
@@ -153,6 +178,8 @@ class Desk:
             return SIGNED_OUT
         if self.packing.current is not None:
             self.packing.put_aside(self.operator)
+        if self.returns.current is not None:
+            self.returns.put_aside(self.operator)
         self.audit("sign_out", None, {})
         self.operator = None
         return Feedback("info", "Signed out", "Scan your badge to sign in")
@@ -161,8 +188,8 @@ class Desk:
         assert self.operator is not None
         if not self.operator.may(mode):
             return error(f"{self.operator.name} may not work in {mode} mode")
-        if self.packing.current is not None:
-            return error("Finish the open order first", "or scan CMD-CANCEL to put it aside")
+        if self.packing.current is not None or self.returns.current is not None:
+            return error("Finish the open order or return first", "or scan CMD-CANCEL to put it aside")
         self.mode = mode
         return ok("Packing" if mode == "pack" else "Returns")
 
@@ -175,6 +202,8 @@ class Desk:
         operator, packing = self.operator, self.packing
         if code in ("CMD-MODE-PACK", "CMD-MODE-RETURNS"):
             return self._switch_mode("pack" if code == "CMD-MODE-PACK" else "returns")
+        if self.mode == "returns":
+            return self._returns_command(code, operator)
         if code == "CMD-REPRINT":
             return packing.reprint()
         if packing.current is None:
@@ -191,6 +220,22 @@ class Desk:
         handler = handlers.get(code)
         if handler is None:
             return warn(f"{code} is not available here", COMMANDS.get(code, "unknown command"))
+        return handler()
+
+    def _returns_command(self, code: str, operator: Staff) -> Feedback:
+        returns = self.returns
+        if code == "CMD-REPRINT":
+            return returns.reprint()
+        if returns.current is None:
+            return error(f"No open return for {code}", "scan an RMA, a tracking number or an order number")
+        if code.startswith(("GRADE-", "DEFECT-", "DISP-")):
+            return returns.inspect(code)
+        handlers = {"CMD-DONE": lambda: returns.done(operator),
+                    "CMD-CANCEL": lambda: returns.put_aside(operator),
+                    "CMD-UNDO": lambda: returns.undo(operator)}
+        handler = handlers.get(code)
+        if handler is None:
+            return warn(f"{code} is not available in returns", COMMANDS.get(code, "unknown command"))
         return handler()
 
     # -- views ------------------------------------------------------------------------------------------
@@ -211,8 +256,14 @@ class Desk:
         if operator is not None and order is None and feedback.level == "idle":
             feedback = Feedback("idle", "Scan an order number")
         prompt = self.approval.prompt() if self.approval else None
-        if prompt is None and self.packing.asking is not None:
-            asking = self.packing.asking
+        asking = self.packing.asking or self.returns.asking
+        if prompt is None and asking is not None:
             prompt = Prompt(asking.kind, f"Scan the {asking.kind} number of {asking.match.product.name}")
-        return ScreenState(self.p.station_id, self.mode, operator, order, feedback,
-                           self.packing.last_sent, prompt)
+        current_return = self.returns.current
+        returns = (return_view(current_return.state, catalog, self.returns.p.table)
+                   if current_return and self.mode == "returns" else None)
+        if self.mode == "returns" and operator is not None and returns is None and feedback.level == "idle":
+            feedback = Feedback("idle", "Scan an RMA, a return tracking number or an order number")
+        documents = self.returns.last_sent if self.mode == "returns" else self.packing.last_sent
+        return ScreenState(self.p.station_id, self.mode, operator, order if self.mode == "pack" else None,
+                           feedback, documents, prompt, returns)

@@ -278,3 +278,45 @@ class PinLockoutRow(Base):
     badge: Mapped[str] = mapped_column(String(64), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None]
+
+
+# -- returns -------------------------------------------------------------------------------------
+
+class ReturnSessionRow(Base):
+    """One return being processed: the RMA (or, unannounced, the order) it was opened from."""
+
+    __tablename__ = "return_sessions"
+    __table_args__ = (Index("uq_return_sessions_open", "subject", unique=True,
+                            sqlite_where=text("state = 'open'"), postgresql_where=text("state = 'open'")),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    subject: Mapped[str] = mapped_column(String(64), index=True)  # the RMA number, else the order number
+    rma_number: Mapped[str | None] = mapped_column(String(64))
+    order_number: Mapped[str] = mapped_column(String(64))
+    source_kind: Mapped[str] = mapped_column(String(8))  # rma | order
+    source: Mapped[dict[str, Any]]  # the backend's RMA (or order) as it was when opened
+    tracking_number: Mapped[str | None] = mapped_column(String(64))
+    station_id: Mapped[str] = mapped_column(String(32))
+    operator_badge: Mapped[str] = mapped_column(String(64))
+    operator_name: Mapped[str] = mapped_column(String(255))
+    state: Mapped[str] = mapped_column(String(16), default="open")  # open | parked | completed
+    started_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None]
+    units: Mapped[list[ReturnUnitRow]] = relationship(cascade="all, delete-orphan",
+                                                      order_by="ReturnUnitRow.seq")
+
+
+class ReturnUnitRow(Base):
+    """One inspected unit, recorded with its LPN; `unit` holds the workflow's whole record."""
+
+    __tablename__ = "return_units"
+    __table_args__ = (UniqueConstraint("session_id", "seq"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("return_sessions.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    lpn: Mapped[str] = mapped_column(String(32), unique=True)
+    sku: Mapped[str] = mapped_column(String(64))
+    serial: Mapped[str | None] = mapped_column(String(128), index=True)
+    unit: Mapped[dict[str, Any]]
+    graded_at: Mapped[datetime]
+    undone_at: Mapped[datetime | None]

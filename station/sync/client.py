@@ -107,6 +107,9 @@ class BackendClient:
     def get_return(self, rma_number: str) -> dict[str, Any] | None:
         return self._get_optional(f"/v1/returns/{quote(rma_number, safe='')}")
 
+    def find_return_by_tracking(self, tracking_number: str) -> dict[str, Any] | None:
+        return self._get_optional(f"/v1/returns?tracking={quote(tracking_number, safe='')}")
+
     def post_events(self, events: list[dict[str, Any]]) -> PostResult:
         body = json.dumps(events, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         response = self._request("POST", "/v1/events", data=body, allow_redirects=False,
