@@ -97,8 +97,10 @@ class ReturnsService:
             record_event(s, station_id=self.station_id, type=ITEM_GRADED, subject=subject,
                          data=graded_data(state, unit, rfc3339(now), self.station_id, _operator(operator)),
                          time=now)
+            line = state.line(unit.line_id)
             self._audit(s, subject, "return.unit_graded", operator, {
                 "lpn": lpn, "sku": unit.sku, "grade": unit.grade, "disposition": unit.disposition,
+                "reason": line.reason if line else None,
                 "expected": unit.expected, "wrong_item": unit.serial_matches_shipment is False
                 or unit.lot_matches_shipment is False})
         return state, unit
