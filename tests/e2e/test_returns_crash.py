@@ -1,0 +1,267 @@
+"""A returns station killed in the middle of a return resumes it with every recorded unit and
+nothing else (scanning.md: "a crash or power cut at any moment loses nothing that was shown on
+screen as counted, and the order (or return) resumes where it stopped when it is scanned again").
+
+The real GUI process (offscreen) works as returns station RET-01 (number 2) on a SQLite file, from a
+serial scanner on a pseudo-terminal. The clerk opens RMA-5001, grades the scarf (recorded with its
+LPN when the T-shirt is scanned) and grades the T-shirt, which is still under inspection, never
+committed, when the process is killed with SIGKILL. After the restart the clerk signs in and scans
+RMA-5001 again: the return resumes with the scarf only; the T-shirt is inspected again and the return
+completed. The backend gets one station.return.received and one station.return.completed, and the
+LPNs are unique.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import termios
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import pytest
+from sqlalchemy import Engine, create_engine, func, select
+
+from station.storage.models import AuditRow, OutboxRow, ReturnSessionRow, ReturnUnitRow
+from tests.e2e.conftest import Backend, PtyScanner, wait_for, write_config
+
+ROOT = Path(__file__).resolve().parents[2]
+BADGE, CLERK = "EMP-2001", {"badge": "EMP-2001", "name": "Li Wei"}
+RMA, ORDER, TRACKING = "RMA-5001", "SO-100242", "1Z999AA10123456784"
+SCARF, SHIRT_L = "8034512000120", "4006381333948"
+SOURCE = "urn:station:RET-01"
+LPN_SCARF = "LPN00200000001"
+
+
+def returns_config(tmp_path: Path, backend_url: str, scanner_port: str) -> Path:
+    """conftest's config, as returns station RET-01 (number 2) with its own item printer target."""
+    path = write_config(tmp_path, backend_url, scanner_port)
+    text = path.read_text(encoding="utf-8")
+    station = 'id = "PACK-01"\nnumber = 1\n'
+    item = f'[printers.item]\ntarget = "pdf:{tmp_path / "prints"}"\n'
+    assert station in text and item in text, "conftest.write_config changed its layout"
+    text = text.replace(station, 'id = "RET-01"\nnumber = 2\n')
+    text = text.replace(item, f'[printers.item]\ntarget = "pdf:{tmp_path / "items"}"\n')
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+class Db:
+    """Reads the station's SQLite file from outside (plain reads: they take no lock)."""
+
+    def __init__(self, path: Path) -> None:
+        self.engine: Engine = create_engine(f"sqlite:///{path}")
+
+    def units(self) -> list[dict[str, Any]]:
+        """The return's recorded units not undone, in recording order: the stored unit records."""
+        with self.engine.connect() as c:
+            return [{**unit, "row_lpn": lpn} for lpn, unit in c.execute(
+                select(ReturnUnitRow.lpn, ReturnUnitRow.unit)
+                .join(ReturnSessionRow, ReturnSessionRow.id == ReturnUnitRow.session_id)
+                .where(ReturnSessionRow.subject == RMA, ReturnUnitRow.undone_at.is_(None))
+                .order_by(ReturnUnitRow.session_id, ReturnUnitRow.seq))]
+
+    def all_lpns(self) -> list[str]:
+        """Every LPN ever stored, undone units included."""
+        with self.engine.connect() as c:
+            return list(c.execute(select(ReturnUnitRow.lpn).order_by(ReturnUnitRow.id)).scalars())
+
+    def sessions(self) -> list[str]:
+        with self.engine.connect() as c:
+            return list(c.execute(select(ReturnSessionRow.state).where(ReturnSessionRow.subject == RMA)
+                                  .order_by(ReturnSessionRow.id)).scalars())
+
+    def count(self, action: str) -> int:
+        with self.engine.connect() as c:
+            return c.execute(select(func.count()).select_from(AuditRow)
+                             .where(AuditRow.action == action)).scalar_one()
+
+    def audits(self, action: str) -> list[dict[str, Any]]:
+        with self.engine.connect() as c:
+            return [d for (d,) in c.execute(select(AuditRow.detail).where(AuditRow.action == action)
+                                            .order_by(AuditRow.id))]
+
+    def outbox(self) -> list[tuple[str, str, str, int]]:
+        """(id, type, state, stationseq) of the return's events, in stationseq order."""
+        with self.engine.connect() as c:
+            return [(i, t, s, q) for i, t, s, q in c.execute(
+                select(OutboxRow.id, OutboxRow.type, OutboxRow.state, OutboxRow.stationseq)
+                .where(OutboxRow.subject == RMA).order_by(OutboxRow.stationseq))]
+
+
+def port_is_open(pid: int, path: str) -> bool:
+    try:
+        return any(os.readlink(fd) == path for fd in Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return False
+
+
+class StationProcess:
+    """`python -m ui.launch gui` on the config; its output goes to a log file per run."""
+
+    def __init__(self, config: Path, log_dir: Path, scanner: PtyScanner, db: Db, run: int) -> None:
+        self.scanner, self.db = scanner, db
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+        self.log_path = log_dir / f"station-{run}.log"
+        self._log: IO[str] = self.log_path.open("w", encoding="utf-8")
+        self.process = subprocess.Popen([sys.executable, "-m", "ui.launch", "gui", "--config", str(config)],
+                                        cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+        wait_for(lambda: port_is_open(self.process.pid, scanner.port) or self.process.poll() is not None,
+                 timeout=30, what="the scanner port opened")
+        assert self.process.poll() is None, self.log()
+
+    def sign_in(self) -> None:
+        """The badge, again until its sign-in is in the audit trail (pyserial empties the port's
+        input buffer just after opening it: a frame written in that instant is gone)."""
+        before = self.db.count("sign_in")
+        deadline = time.monotonic() + 15
+        while self.db.count("sign_in") == before:
+            assert time.monotonic() < deadline, "the badge was never taken\n" + self.log()
+            self.scanner.scan(BADGE)
+            for _ in range(25):
+                time.sleep(0.02)
+                if self.db.count("sign_in") > before:
+                    break
+
+    def scan(self, code: str) -> None:
+        """One scan, then a pause longer than the 100 ms bounce window (a person scanning)."""
+        self.scanner.scan(code)
+        time.sleep(0.15)
+
+    def kill(self) -> None:
+        os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+        self._log.close()
+        # What the dead process had not read yet must not reach the next one.
+        termios.tcflush(self.scanner.slave, termios.TCIFLUSH)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self._log.close()
+
+    def log(self) -> str:
+        if not self._log.closed:
+            self._log.flush()
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Db]:
+    reader = Db(tmp_path / "station.db")
+    yield reader
+    reader.engine.dispose()
+
+
+@pytest.fixture
+def processes() -> Iterator[list[StationProcess]]:
+    started: list[StationProcess] = []
+    yield started
+    for process in started:
+        process.stop()
+
+
+def test_killed_mid_return_resumes_with_the_recorded_units_and_reports_once(
+        tmp_path: Path, backend: Backend, pty_scanner: PtyScanner, db: Db,
+        processes: list[StationProcess]) -> None:
+    config = returns_config(tmp_path, backend.url, pty_scanner.port)
+
+    def start() -> StationProcess:
+        process = StationProcess(config, tmp_path, pty_scanner, db, len(processes) + 1)
+        processes.append(process)
+        process.sign_in()
+        return process
+
+    # Run 1: the scarf recorded (when the T-shirt is scanned), the T-shirt graded, not yet recorded.
+    process = start()
+    process.scan(RMA)
+    wait_for(lambda: db.count("return.received") == 1, what="the return opened\n" + process.log())
+    assert db.sessions() == ["open"]
+    for code in (SCARF, "GRADE-B", "DEFECT-PACKAGING-DAMAGED", SHIRT_L):
+        process.scan(code)
+    wait_for(lambda: len(db.units()) == 1, what="the scarf recorded")
+    wait_for(lambda: any((tmp_path / "items").glob(f"*-lpn-{LPN_SCARF}.pdf")), what="the scarf's LPN label")
+    process.scan("GRADE-A")  # the T-shirt: graded on screen, still under inspection
+    time.sleep(0.5)  # handled by now; a grade alone commits nothing
+    [scarf] = db.units()
+    assert (scarf["sku"], scarf["lpn"], scarf["grade"], scarf["defects"]) == (
+        "SCARF-WOOL-GRY", LPN_SCARF, "B", ["packaging_damaged"]), scarf
+    process.kill()
+    assert process.process.returncode == -signal.SIGKILL
+
+    # What survived the kill: the open session, the scarf and nothing of the T-shirt.
+    assert db.sessions() == ["open"], "one open return session after the kill"
+    assert [u["sku"] for u in db.units()] == ["SCARF-WOOL-GRY"], db.units()
+    assert db.all_lpns() == [LPN_SCARF]
+    assert [t for _i, t, _s, _q in db.outbox()] == ["station.return.received", "station.return.item_graded"]
+
+    # Run 2: sign in, scan the RMA again: resumed with the scarf; the T-shirt inspected again.
+    process = start()
+    process.scan(RMA)
+    wait_for(lambda: db.count("return.resumed") == 1, what="the return resumed\n" + process.log())
+    assert db.audits("return.resumed")[0]["units"] == 1, db.audits("return.resumed")
+    assert db.count("return.received") == 1
+    assert db.sessions() == ["open"], "resuming must reuse the open session, not start another"
+    assert [u["sku"] for u in db.units()] == ["SCARF-WOOL-GRY"], db.units()
+    for code in (SHIRT_L, "GRADE-A", "CMD-DONE"):
+        process.scan(code)
+    wait_for(lambda: db.sessions() == ["completed"], what="the return completed\n" + process.log())
+    units = db.units()
+    assert [(u["sku"], u["grade"], u["expected"], u["line_id"]) for u in units] == [
+        ("SCARF-WOOL-GRY", "B", True, "1"), ("TSHIRT-BLK-L", "A", True, "2")], units
+    assert all(u["lpn"] == u["row_lpn"] for u in units)
+    lpns = db.all_lpns()
+    assert len(lpns) == len(set(lpns)) == 2, f"LPNs must be unique: {lpns}"
+    assert all(lpn.startswith("LPN002") and len(lpn) == 14 and lpn[3:].isdigit() for lpn in lpns), lpns
+
+    wait_for(lambda: [s for _i, _t, s, _q in db.outbox()] == ["delivered"] * 4, what="every event delivered")
+    wait_for(lambda: len(backend.server.notifications()) >= 4, what="the backend's notifications")
+    time.sleep(0.5)  # a second delivery, if any, would come now
+    process.stop()
+    for run in processes:
+        assert "Traceback" not in run.log(), run.log()
+
+    # -- what reached the backend: each event accepted once -----------------------------------------------
+    posted = [e for e in backend.events() if e["subject"] == RMA]
+    by_id: dict[str, dict[str, Any]] = {}
+    for event in posted:  # a batch in flight at the kill may be sent again: the same event, same id
+        event_id = str(event["id"])
+        assert by_id.setdefault(event_id, event) == event, f"event {event_id} changed between deliveries"
+    events = sorted(by_id.values(), key=lambda e: int(e["stationseq"]))
+    assert [e["type"] for e in events] == [
+        "station.return.received", "station.return.item_graded", "station.return.item_graded",
+        "station.return.completed"], events
+    assert [(e["id"], e["type"], "delivered", e["stationseq"]) for e in events] == db.outbox()
+    assert all(e["source"] == SOURCE for e in events)
+    received, graded_scarf, graded_shirt, completed = (e["data"] for e in events)
+    assert isinstance(received, dict) and isinstance(completed, dict)
+    assert (received["rma_number"], received["order_number"], received["tracking_number"]) == (
+        RMA, ORDER, TRACKING)
+    graded = [graded_scarf, graded_shirt]
+    assert [(g["sku"], g["lpn"], g["grade"]) for g in graded] == [
+        (u["sku"], u["lpn"], u["grade"]) for u in units]
+    assert completed["items"] == [
+        {"sku": u["sku"], "grade": u["grade"], "disposition": u["disposition"], "lpn": u["lpn"],
+         "expected": u["expected"]} for u in units], (completed["items"], units)
+    assert [i["disposition"] for i in completed["items"]] == ["RESTOCK", "RESTOCK"]
+    assert (completed["missing"], completed["unexpected"], completed["refund_recommendation"]) == (
+        [], [], "full")
+    assert completed["operator"] == CLERK
+
+    notifications = backend.server.notifications()
+    assert len(notifications) == 4, notifications  # the backend accepted each event once
+    assert sum(" received at RET-01" in n for n in notifications) == 1, notifications
+    assert sum(" completed (refund recommendation: full)" in n for n in notifications) == 1, notifications
+
+    labels = sorted(p.name for p in (tmp_path / "items").glob("*.pdf"))
+    assert [name for name in labels if "-lpn-" in name] == labels and len(labels) == 2, labels
+    assert {name.split("-lpn-")[1].removesuffix(".pdf") for name in labels} == set(lpns)
