@@ -28,6 +28,7 @@ from ui.core_api import Core
 from ui.feedback import FeedbackCues, SoundPlayer
 from ui.packing_screen import PackingScreen
 from ui.placeholder_screen import PlaceholderScreen
+from ui.returns_screen import ReturnsScreen
 from ui.scan_input import ScanInput
 from ui.status_bar import StatusBar
 from ui.top_bar import TopBar
@@ -55,7 +56,7 @@ class MainWindow(QMainWindow):
         self._cues = FeedbackCues(play_sound or SoundPlayer(parent=self).play)
         self.top_bar = TopBar()
         self.packing = PackingScreen()
-        self.returns = PlaceholderScreen("Returns are processed on the returns screen.")
+        self.returns = ReturnsScreen(submit=core.submit_scan)  # the grade pad submits as if scanned
         self.handover = PlaceholderScreen("Hand-over is done on the hand-over screen.")
         self.screens = QStackedWidget()
         for screen in (self.packing, self.returns, self.handover):
@@ -108,7 +109,7 @@ class MainWindow(QMainWindow):
         self.wedge.uninstall()
         super().closeEvent(event)
 
-    def _screen_for(self, mode: str) -> PackingScreen | PlaceholderScreen:
+    def _screen_for(self, mode: str) -> PackingScreen | ReturnsScreen | PlaceholderScreen:
         if mode == "pack":
             return self.packing
         return self.returns if mode == "returns" else self.handover

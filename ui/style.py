@@ -112,6 +112,61 @@ QFrame#packageCard QLabel#cardWeight[state="approved"] {{ background: {WARN_PART
 QLabel[part="true"] {{ font-size: 14pt; font-weight: bold; color: #ffffff; border-radius: 6px; }}
 """
 
+# -- returns ---------------------------------------------------------------------------------------
+# Each disposition's colour (background, text): where the unit goes, at a glance.
+DISPOSITIONS: dict[str, tuple[str, str]] = {
+    "RESTOCK": ("#1b7f3b", "#ffffff"),  # green: back on the shelf
+    "REFURBISH": ("#1565c0", "#ffffff"),  # blue
+    "RESALE_HOLD": ("#ffb300", "#111111"),  # amber
+    "RETURN_TO_VENDOR": ("#6a1b9a", "#ffffff"),  # purple
+    "DISPOSE": ("#7b5454", "#ffffff"),  # red-grey
+}
+UNKNOWN_DISPOSITION = (NEUTRAL_PART, "#111111")
+WRONG_ITEM = ("#c62828", "#ffffff")  # loud red: a serial or lot that was not shipped
+NOT_ON_RMA = ("#ffe082", "#111111")  # a unit the customer did not announce
+DEFECT_ON = "#e65100"
+RETURNS_HEADER_PT = 14  # the returns tables' column headers: the columns keep their room for the cells
+
+RETURNS_STYLESHEET = f"""
+QLabel#rmaNumber {{ font-size: 28pt; font-weight: bold; }}
+QLabel#resolution {{ font-size: 20pt; font-weight: bold; }}
+QLabel#returnCustomer {{ font-size: 18pt; font-weight: bold; }}
+QLabel#returnOrder, QLabel#receivedCount {{ font-size: 17pt; }}
+QTableWidget#rmaLines, QTableWidget#returnUnits {{ font-size: 16pt; }}
+QTableWidget#rmaLines QHeaderView::section, QTableWidget#returnUnits QHeaderView::section {{
+    font-size: {RETURNS_HEADER_PT}pt; }}
+QLabel#returnsEmpty {{ font-size: 20pt; color: #37474f; padding: 12px 0px; }}
+QFrame#inspection {{ background: #ffffff; border: 3px solid {FOCUS}; border-radius: 10px; }}
+QFrame#inspection QLabel {{ background: transparent; border: none; }}
+QLabel#unitName {{ font-size: 20pt; font-weight: bold; }}
+QLabel#unitSku {{ font-size: 16pt; }}
+QLabel#unitExpected {{ font-size: 15pt; font-weight: bold; border-radius: 6px; padding: 1px 10px; }}
+QFrame#inspection QLabel#unitExpected[state="expected"] {{ background: {DONE_ROW}; color: #111111; }}
+QFrame#inspection QLabel#unitExpected[state="unexpected"] {{ background: {NOT_ON_RMA[0]};
+    color: {NOT_ON_RMA[1]}; border: 2px solid #111111; }}
+QFrame#inspection QLabel#wrongItem {{ font-size: 15pt; font-weight: bold; background: {WRONG_ITEM[0]};
+    color: {WRONG_ITEM[1]}; border-radius: 6px; padding: 4px 10px; }}
+QLabel#unitGrade {{ font-size: 20pt; font-weight: bold; }}
+QLabel#unitDisposition {{ font-size: 17pt; font-weight: bold; border-radius: 6px; padding: 2px 12px; }}
+QPushButton#gradeButton {{ background: #ffffff; border: 2px solid #37474f; border-radius: 8px; }}
+QPushButton#gradeButton:pressed {{ background: #bbdefb; }}
+QPushButton#gradeButton[current="true"] {{ background: {FOCUS}; border: 2px solid #0d2c54; }}
+QLabel#gradeLetter {{ font-size: 28pt; font-weight: bold; }}
+QLabel#gradeMeaning {{ font-size: 11pt; }}
+QPushButton#gradeButton[current="true"] QLabel {{ color: #ffffff; }}
+QPushButton#defectToggle {{ font-size: 13pt; text-align: left; padding: 2px 6px; background: #ffffff;
+    border: 2px solid #90a4ae; border-radius: 6px; color: #37474f; }}
+QPushButton#defectToggle:pressed {{ background: #ffe0b2; }}
+QPushButton#defectToggle[on="true"] {{ background: {DEFECT_ON}; border: 2px solid #8a2e00;
+    color: #ffffff; }}
+"""
+STYLESHEET += RETURNS_STYLESHEET
+
+
+def disposition_colours(disposition: str | None) -> tuple[str, str]:
+    """(background, text) for a disposition; neutral for none or one this station does not know."""
+    return DISPOSITIONS.get(disposition or "", UNKNOWN_DISPOSITION)
+
 
 def message_style(background: str, text: str) -> str:
     """The message area's own stylesheet for one colour."""

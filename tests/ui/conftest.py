@@ -21,11 +21,15 @@ from station.services.views import (
     CoreEvent,
     Feedback,
     InsertView,
+    InspectionView,
     LineView,
     OperatorView,
     OrderView,
     PackageView,
     Prompt,
+    ReturnLineView,
+    ReturnUnitView,
+    ReturnView,
     ScreenState,
     StatusView,
 )
@@ -140,6 +144,78 @@ class Samples:
                             detail="Supervisor: Anna Berg")
         prompt = Prompt("pin", "Anna Berg: type your PIN, then Enter")
         return replace(self.with_extras(), feedback=feedback, prompt=prompt)
+
+    # -- returns ---------------------------------------------------------------------------------
+    defect_codes = ("packaging_damaged", "missing_accessories", "missing_parts", "scratched",
+                    "stained", "not_working", "used", "odor")
+    wrong_serial = "WRONG ITEM: HEADPHONES-BT serial SN-77120 was not shipped (shipped: SN-55001)"
+
+    def returns_idle(self) -> ScreenState:
+        return replace(self.no_order(), station_id="RET-01", mode="returns")
+
+    def return_lines(self) -> tuple[ReturnLineView, ...]:
+        """Four RMA lines: one fully received, one half, two not yet."""
+        return (
+            ReturnLineView("1", "TSHIRT-BLK-M", "T-shirt black, size M", quantity=2, received=2,
+                           reason="SIZE_TOO_SMALL", customer_note="Runs small"),
+            ReturnLineView("2", "MUG-BLUE-350", "Blue mug 350 ml", quantity=2, received=1,
+                           reason="DEFECTIVE", customer_note="Handle cracked on arrival"),
+            ReturnLineView("3", "HEADPHONES-BT", "Bluetooth headphones", quantity=1, received=1,
+                           reason="NOT_AS_DESCRIBED"),
+            ReturnLineView("4", "SOCKS-3PK", "Socks, 3 pack", quantity=1, received=0, reason="UNWANTED"),
+        )
+
+    def return_units(self) -> tuple[ReturnUnitView, ...]:
+        """Six units, one per disposition, one not on the RMA, and (sixth) no wrong item yet."""
+        def unit(seq: int, sku: str, name: str, grade: str, disposition: str, **more: Any) -> ReturnUnitView:
+            return ReturnUnitView(seq, sku, name, grade, disposition, lpn=f"LPN0020000004{seq}",
+                                  expected=more.pop("expected", True), **more)
+
+        return (
+            unit(1, "TSHIRT-BLK-M", "T-shirt black, size M", "A", "RESTOCK"),
+            unit(2, "TSHIRT-BLK-M", "T-shirt black, size M", "C", "REFURBISH", defects=("used",)),
+            unit(3, "MUG-BLUE-350", "Blue mug 350 ml", "D", "RETURN_TO_VENDOR", defects=("missing_parts",)),
+            unit(4, "HEADPHONES-BT", "Bluetooth headphones", "B", "RESALE_HOLD"),
+            unit(5, "CAP-RED", "Red cap", "D", "DISPOSE", expected=False, defects=("stained",)),
+            unit(6, "TSHIRT-BLK-M", "T-shirt black, size M", "B", "RESTOCK"),
+        )
+
+    def inspection(self, **changes: Any) -> InspectionView:
+        unit = InspectionView(sku="MUG-BLUE-350", name="Blue mug 350 ml", expected=True, grade="D",
+                              defects=("packaging_damaged", "scratched"), disposition="RETURN_TO_VENDOR",
+                              lot="L2024-117", all_defects=self.defect_codes)
+        return replace(unit, **changes)
+
+    def return_view(self, **changes: Any) -> ReturnView:
+        view = ReturnView(rma_number="RMA-5001", order_number="SO-100234", status="open",
+                          customer_name="Алексей Смирнов", requested_resolution="refund",
+                          lines=self.return_lines(), units=self.return_units(), current=self.inspection())
+        return replace(view, **changes)
+
+    def returns_inspecting(self) -> ScreenState:
+        """An RMA with four lines, six units recorded and a unit under inspection, graded D."""
+        feedback = Feedback(level="ok", message="Grade D: Blue mug 350 ml",
+                            detail="Disposition: return to vendor", sound="success")
+        return replace(self.returns_idle(), returns=self.return_view(), feedback=feedback)
+
+    def returns_wrong_item(self) -> ScreenState:
+        """The headphones just scanned carry a serial that was not shipped: recorded and under inspection."""
+        units = self.return_units()
+        wrong = replace(units[3], wrong_item=self.wrong_serial)
+        current = self.inspection(sku="HEADPHONES-BT", name="Bluetooth headphones", grade=None, defects=(),
+                                  disposition=None, lot=None, serial="SN-77120", wrong_item=self.wrong_serial)
+        view = self.return_view(units=(*units[:3], wrong, units[4]), current=current)
+        feedback = Feedback(level="error", message="Wrong item: serial SN-77120 was not shipped",
+                            detail="Shipped: SN-55001", sound="error")
+        return replace(self.returns_idle(), returns=view, feedback=feedback)
+
+    def returns_unannounced(self) -> ScreenState:
+        """A parcel without RMA, found by its order: no lines, one unit not on any RMA being inspected."""
+        current = InspectionView(sku="CAP-RED", name="Red cap", expected=False, grade=None, defects=(),
+                                 disposition=None, all_defects=self.defect_codes)
+        view = self.return_view(rma_number=None, requested_resolution=None, lines=(), units=(),
+                                current=current)
+        return replace(self.returns_idle(), returns=view)
 
 
 @pytest.fixture
