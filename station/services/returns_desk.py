@@ -27,6 +27,7 @@ from station.workflows.returns import (
     NeedsCode,
     Refused,
     ReturnState,
+    current_disposition,
     grade,
     parse_inspection_command,
     ready_to_record,
@@ -145,7 +146,9 @@ class ReturnsDesk:
         if isinstance(result, Refused):
             return error(sentence(result.reason))
         self.current = replace(self.current, state=result)
-        return ok(f"{kind.capitalize()}: {value}", "next unit, or CMD-DONE when the parcel is empty")
+        disposition = current_disposition(result, self.p.table)
+        shown = value.replace("_", " ")
+        return ok(f"{kind.capitalize()}: {shown}", f"goes to {disposition}" if disposition else "")
 
     def _record_current(self, operator: Staff) -> GradedUnit | Feedback | None:
         """Record the unit under inspection (if any) with its LPN and print its label."""

@@ -84,7 +84,7 @@ def test_rma_with_expected_unexpected_and_missing_units(
             (TRACKING_SCAN, "ok", f"Return {RMA}"),
             (SCARF, "ok", "on the RMA"),
             ("GRADE-B", "ok", "Grade: B"),
-            ("DEFECT-PACKAGING-DAMAGED", "ok", "Defect: packaging_damaged"),
+            ("DEFECT-PACKAGING-DAMAGED", "ok", "Defect: packaging damaged"),
             (SOCKS, "ok", f"{LPN_SCARF} recorded"),  # the scarf is recorded when the next unit comes
             ("GRADE-C", "ok", "Grade: C"),
             ("CMD-DONE", "ok", f"Return {RMA} completed"),
