@@ -22,6 +22,7 @@ from station.services.desk import Desk, DeskParts
 from station.services.documents import DocumentPrinter
 from station.services.packing import PackingService
 from station.services.packing_desk import PackingDesk, PackingParts
+from station.services.print_queue import PrintQueue
 from station.services.returns import ReturnsService
 from station.services.returns_desk import ReturnsDesk, ReturnsParts
 from station.services.views import Mode, grams
@@ -50,6 +51,7 @@ class Station:
     refresher: CatalogRefresher | None = None
     scanner: SerialScanner | None = None
     scale: SerialScale | None = None
+    print_queue: PrintQueue | None = None
     _stoppers: list[Callable[[], None]] = field(default_factory=list)
 
     def start(self) -> None:
@@ -60,6 +62,9 @@ class Station:
             self._stoppers.append(self.refresher.stop)
         self.relay.start()
         self._stoppers.append(self.relay.stop)
+        if self.print_queue is not None:
+            self.print_queue.start()  # documents left queued by a crash or a printer that was off
+            self._stoppers.append(self.print_queue.stop)
         for device in (self.scanner, self.scale):
             if device is not None:
                 device.start()
@@ -111,11 +116,12 @@ def build_station(config: Config, *, catalog_file: dict[str, Any] | None = None)
     targets = printer_targets(config)
     start_mode: Mode = "returns" if config.station.start_mode == "returns" else "pack"
     relay = Relay(db, client, station_id=config.station.id, batch_size=config.backend.batch_size)
+    queue = PrintQueue(db, config.station.id, targets)
     packing = PackingDesk(PackingParts(
         station_id=config.station.id, auto_complete=config.packing.auto_complete,
         catalog=catalog.current, orders=OrderLookup(db, client),
         packing=PackingService(db, config.station.id),
-        printer=DocumentPrinter(targets, config.printers.document.paper), tolerances=config.scale,
+        printer=DocumentPrinter(queue, config.printers.document.paper), tolerances=config.scale,
         audit=lambda *_: None, on_event_recorded=relay.wake))
     orders = packing.p.orders
     returns = ReturnsDesk(ReturnsParts(
@@ -129,9 +135,11 @@ def build_station(config: Config, *, catalog_file: dict[str, Any] | None = None)
     packing.p.audit = returns.p.audit = desk.audit
     core = StationCore(desk)
     relay.on_status = lambda status: _show_sync(core, status)
+    label_printer = short_target(config.printer_target("label"))
+    queue.on_status = lambda waiting, error: _show_printing(core, label_printer, waiting, error)
     core.update_status(printer=short_target(config.printer_target("label")), printer_ok=True,
                        backend="offline" if client is None else "connecting", backend_ok=False)
-    station = Station(config, db, desk, core, relay, catalog, client)
+    station = Station(config, db, desk, core, relay, catalog, client, print_queue=queue)
     if client is not None:
         station.refresher = CatalogRefresher(catalog, client, config.backend.catalog_refresh_s,
                                              on_result=lambda ok, msg: _show_backend(core, ok, msg))
@@ -178,6 +186,11 @@ def weight_text(reading: Reading) -> str:
         text = grams(reading.grams)
         return text if reading.status == "stable" else f"{text} (moving)"
     return reading.message
+
+
+def _show_printing(core: StationCore, printer: str, waiting: int, error: str | None) -> None:
+    text = printer if not waiting else f"{printer}: {waiting} waiting"
+    core.update_status(printer=text, printer_ok=error is None and not waiting)
 
 
 def _show_sync(core: StationCore, status: SyncStatus) -> None:

@@ -6,16 +6,14 @@ Printing comes after the transaction that recorded the work: a printer that is o
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from printing.documents.packing_slip import render_packing_slip
 from printing.documents.shipping_label import render_shipping_label
 from printing.model import Address, PackingSlip, ShippingLabel, SlipLine
-from printing.targets import PrintError, PrintTarget
 from station.domain.catalog import Catalog
 from station.domain.orders import Address as OrderAddress
+from station.services.print_queue import PrintJob, PrintOutcome, PrintQueue
 from station.workflows.packages import package_numbers
 from station.workflows.packed_event import inserted
 from station.workflows.packing import PackingState, line_progress
@@ -23,25 +21,11 @@ from station.workflows.packing import PackingState, line_progress
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class PrintOutcome:
-    sent: tuple[str, ...]  # where each document went
-    errors: tuple[str, ...]  # one clear line per failed document
-
-
-@dataclass(frozen=True)
-class PrintJob:
-    printer: str  # "label" | "document"
-    document: str
-    subject: str
-    pdf: bytes
-
-
 class DocumentPrinter:
     """Renders documents and hands them to the configured targets."""
 
-    def __init__(self, targets: Callable[[str], PrintTarget], paper: str) -> None:
-        self._targets = targets
+    def __init__(self, queue: PrintQueue, paper: str) -> None:
+        self.queue = queue
         self._paper = paper
 
     def packed_order_jobs(self, state: PackingState, catalog: Catalog, *, station_id: str,
@@ -70,14 +54,8 @@ class DocumentPrinter:
         return jobs
 
     def send(self, jobs: list[PrintJob]) -> PrintOutcome:
-        sent, errors = [], []
-        for job in jobs:
-            try:
-                sent.append(self._targets(job.printer).send_pdf(job.document, job.subject, job.pdf))
-            except (PrintError, OSError) as exc:
-                log.warning("print of %s %s failed: %s", job.document, job.subject, exc)
-                errors.append(f"{job.document} for {job.subject} did not print: {exc}")
-        return PrintOutcome(tuple(sent), tuple(errors))
+        """Queue the documents and try them at once; what fails is retried by the queue."""
+        return self.queue.send(self.queue.enqueue(jobs))
 
 
 def _insert_name(catalog: Catalog, code: str) -> str:

@@ -5,6 +5,7 @@ the outbox event), committed before the screen shows it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 from station.domain.catalog import Catalog, Staff
 from station.domain.inserts import PlannedInsert, plan_inserts
 from station.domain.orders import Order
+from station.services.print_queue import PrintJob, add_jobs
 from station.storage.audit import Actor, append_audit
 from station.storage.cache import set_cached_order_status
 from station.storage.db import Database
@@ -152,11 +154,10 @@ class PackingService:
             self._audit(s, current, "order.parked", operator, {"units": len(current.state.units)})
 
     def complete(self, current: OpenOrder, catalog: Catalog, operator: Staff,
-                 last_unit: Unit | None = None, override: dict[str, Any] | None = None) -> str:
-        """Close the order: the last unit (if any), the session, the event and the audit row, at once.
-
-        Returns the event id.
-        """
+                 last_unit: Unit | None = None, override: dict[str, Any] | None = None,
+                 documents: Sequence[PrintJob] = ()) -> list[int]:
+        """Close the order: the last unit (if any), the session, the event, the audit row and the
+        documents to print, at once. Returns the print jobs' ids."""
         now = datetime.now(UTC)
         state = current.state
         data = packed_event_data(
@@ -174,7 +175,7 @@ class PackingService:
             self._audit(s, current, "order.short_shipped" if override else "order.packed", operator, {
                 "event": event.id, "units": sum(u.quantity for u in state.units),
                 "packages": len(data["packages"]), "duration_s": data["duration_s"]})
-            return event.id
+            return add_jobs(s, self.station_id, documents)
 
     def serial_taken(self, serial: str) -> bool:
         """Whether a serial was packed before, in any order at any station of this database."""

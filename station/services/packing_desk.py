@@ -17,9 +17,10 @@ from station.config import ScaleSection
 from station.domain.catalog import Box, Catalog, Insert, Staff
 from station.domain.classify import ProductScan
 from station.services.approval import Approval
-from station.services.documents import DocumentPrinter, PrintJob
+from station.services.documents import DocumentPrinter
 from station.services.feedback import error, ok, sentence, warn
 from station.services.packing import BeingPacked, OpenOrder, PackingService
+from station.services.print_queue import PrintJob
 from station.services.views import Feedback, grams
 from station.sync.catalog import LookupFailed, OrderLookup
 from station.workflows.checklist import confirm_insert, skip_next_insert
@@ -284,16 +285,19 @@ class PackingDesk:
                  override: dict[str, Any] | None = None) -> Feedback:
         assert self.current is not None
         current, catalog = self.current, self.p.catalog()
-        self.p.packing.complete(current, catalog, operator, last_unit, override)
-        self.current, self.asking = None, None
-        self.p.on_event_recorded()
-        return self._print(current.state, catalog, operator, short=override is not None)
-
-    def _print(self, state: PackingState, catalog: Catalog, operator: Staff, short: bool) -> Feedback:
-        number = state.order.order_number
+        state = current.state  # it holds the last unit already; `last_unit` is its row to write
+        # The documents are rendered first and queued in the same transaction as the event:
+        # a crash after the commit leaves them queued, never lost.
         self.last_jobs = self.p.printer.packed_order_jobs(state, catalog, station_id=self.p.station_id,
                                                           packed_by=operator.name)
-        outcome = self.p.printer.send(self.last_jobs)
+        job_ids = self.p.packing.complete(current, catalog, operator, last_unit, override, self.last_jobs)
+        self.current, self.asking = None, None
+        self.p.on_event_recorded()
+        return self._print(state, job_ids, short=override is not None)
+
+    def _print(self, state: PackingState, job_ids: list[int], short: bool) -> Feedback:
+        number = state.order.order_number
+        outcome = self.p.printer.queue.send(job_ids)
         self.last_sent = outcome.sent
         self.p.audit("print", number, {"documents": [j.document for j in self.last_jobs],
                                        "errors": list(outcome.errors)})

@@ -9,7 +9,7 @@ from printing.documents.return_receipt import render_return_receipt
 from printing.model import ItemLabel, ReceiptLine, ReturnReceipt
 from station.domain.catalog import Catalog
 from station.domain.returns import ReturnAuth
-from station.services.documents import PrintJob
+from station.services.print_queue import PrintJob
 from station.workflows.returns import GradedUnit, ReturnState, missing, refund_recommendation
 
 

@@ -13,8 +13,9 @@ from station.domain.catalog import Catalog, Staff
 from station.domain.classify import ProductScan, ReturnSearch
 from station.domain.commands import DEFECTS
 from station.services.approval import Approval
-from station.services.documents import DocumentPrinter, PrintJob
+from station.services.documents import DocumentPrinter
 from station.services.feedback import error, ok, sentence, warn
+from station.services.print_queue import PrintJob
 from station.services.return_documents import item_label_job, receipt_job
 from station.services.returns import OpenReturn, ReturnBusy, ReturnsService
 from station.services.views import Feedback

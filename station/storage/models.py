@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -320,3 +321,23 @@ class ReturnUnitRow(Base):
     unit: Mapped[dict[str, Any]]
     graded_at: Mapped[datetime]
     undone_at: Mapped[datetime | None]
+
+
+class PrintJobRow(Base):
+    """A document to print: kept until the printer target took it, retried while it fails."""
+
+    __tablename__ = "print_jobs"
+    __table_args__ = (Index("ix_print_jobs_due", "station_id", "state", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    station_id: Mapped[str] = mapped_column(String(32))
+    printer: Mapped[str] = mapped_column(String(16))  # label | item | document
+    document: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(String(64))
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    state: Mapped[str] = mapped_column(String(16), default="queued")  # queued | printed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_to: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    printed_at: Mapped[datetime | None]
