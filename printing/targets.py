@@ -18,9 +18,12 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from printing.zpl import pdf_to_gfa
+
 EXPECTED = "expected pdf:DIR, cups:QUEUE, zpl:DIR, zpl+cups:QUEUE or zpl+tcp://HOST:PORT"
 LP_TIMEOUT_S = 30.0
 CHECK_TIMEOUT_S = 5.0
+ZPL_TCP_TIMEOUT_S = 5.0
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 # CUPS allows any printable character in a queue name except space, tab, "/" and "#".
 _QUEUE = re.compile(r"[!-~]+")
@@ -38,6 +41,12 @@ class PrintTarget(ABC):
     def send_pdf(self, document: str, subject: str, pdf: bytes, *,
                  now: datetime | None = None) -> str:
         """Deliver one PDF job; returns where it went (a path or a queue)."""
+
+    def send_zpl(self, document: str, subject: str, zpl: bytes, *,
+                 now: datetime | None = None) -> str:
+        """Deliver one ZPL job; returns where it went. Only ZPL targets take ZPL."""
+        raise PrintError(f"{self.describe()} takes PDF; this is a ZPL label: "
+                         "print it on a ZPL target")
 
     @abstractmethod
     def describe(self) -> str:
@@ -87,18 +96,43 @@ class CupsTarget(PrintTarget):
 
 
 class _ZplTarget(PrintTarget):
-    """Targets for ZPL label printers: a PDF from this station cannot go there yet."""
+    """Targets for ZPL label printers: ZPL goes as is, a PDF is rasterised to a ^GFA graphic."""
 
     def send_pdf(self, document: str, subject: str, pdf: bytes, *,
                  now: datetime | None = None) -> str:
-        raise PrintError(f"{self.describe()} needs ZPL documents, "
-                         "which this station does not produce yet")
+        try:
+            zpl = pdf_to_gfa(pdf)
+        except ValueError as exc:
+            raise PrintError(f"cannot rasterise {document} {subject} for "
+                             f"{self.describe()}: {exc}") from exc
+        return self.send_zpl(document, subject, zpl, now=now)
+
+    @abstractmethod
+    def send_zpl(self, document: str, subject: str, zpl: bytes, *,
+                 now: datetime | None = None) -> str:
+        """Deliver one ZPL job; returns where it went."""
 
 
 @dataclass(frozen=True)
 class ZplTcpTarget(_ZplTarget):
     host: str
     port: int
+    timeout_s: float = ZPL_TCP_TIMEOUT_S
+
+    def send_zpl(self, document: str, subject: str, zpl: bytes, *,
+                 now: datetime | None = None) -> str:
+        try:
+            with socket.create_connection((self.host, self.port),
+                                          timeout=self.timeout_s) as connection:
+                connection.sendall(zpl)
+                # Say we are done and let the printer close, so no byte is cut off.
+                connection.shutdown(socket.SHUT_WR)
+        except TimeoutError as exc:
+            raise PrintError(f"{self.describe()} did not answer within "
+                             f"{self.timeout_s:g} s") from exc
+        except OSError as exc:
+            raise PrintError(f"printing to {self.describe()} failed: {_reason(exc)}") from exc
+        return self.describe()
 
     def describe(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
@@ -116,6 +150,15 @@ class ZplTcpTarget(_ZplTarget):
 @dataclass(frozen=True)
 class ZplCupsTarget(_ZplTarget):
     queue: str
+    timeout_s: float = LP_TIMEOUT_S
+
+    def send_zpl(self, document: str, subject: str, zpl: bytes, *,
+                 now: datetime | None = None) -> str:
+        title = f"{document} {subject}".strip()
+        result = run_cups(["lp", "-d", self.queue, "-o", "raw", "-t", title], zpl,
+                          self.timeout_s, f"printing to CUPS raw queue {self.queue} failed")
+        request = _REQUEST_ID.search(result.stdout.decode(errors="replace"))
+        return f"CUPS raw queue {self.queue}" + (f" ({request.group(1)})" if request else "")
 
     def describe(self) -> str:
         return f"ZPL through CUPS raw queue {self.queue}"
@@ -127,6 +170,12 @@ class ZplCupsTarget(_ZplTarget):
 @dataclass(frozen=True)
 class ZplDirTarget(_ZplTarget):
     directory: Path
+
+    def send_zpl(self, document: str, subject: str, zpl: bytes, *,
+                 now: datetime | None = None) -> str:
+        stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+        stem = f"{stamp}-{safe_name(document)}-{safe_name(subject)}"
+        return str(write_new_file(self.directory, stem, ".zpl", zpl))
 
     def describe(self) -> str:
         return f"ZPL files in {self.directory}"

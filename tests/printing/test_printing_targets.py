@@ -192,13 +192,6 @@ def test_cups_check_asks_lpstat(bin_dir: Path) -> None:
         ZplCupsTarget("stopped").check()
 
 
-@pytest.mark.parametrize("spec", ["zpl+tcp://127.0.0.1:9100", "zpl+cups:zebra", "zpl:/tmp/z"])
-def test_zpl_targets_refuse_pdf_documents(spec: str) -> None:
-    with pytest.raises(PrintError, match="needs ZPL documents, which this station does not "
-                                         "produce yet"):
-        parse_target(spec).send_pdf("label-1", "SO-1", PDF)
-
-
 def test_zpl_tcp_check_connects(tmp_path: Path) -> None:
     with socket.socket() as server:
         server.bind(("127.0.0.1", 0))
