@@ -14,6 +14,7 @@ from bench.common import Comparison
 # name -> module; add document rendering here when it exists
 BENCHMARKS: dict[str, str] = {
     "scan_latency": "bench.scan_latency",
+    "document_render": "bench.document_render",
 }
 
 
