@@ -13,22 +13,18 @@ from __future__ import annotations
 import os
 import random
 import signal
-import subprocess
-import sys
-import termios
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 import pytest
 from sqlalchemy import Engine, create_engine, func, select
 
 from station.storage.models import AuditRow, OutboxRow, PackedUnitRow, PackingSessionRow
 from tests.e2e.conftest import Backend, PtyScanner, wait_for, write_config
+from tests.e2e.station_process import StationProcess
 
-ROOT = Path(__file__).resolve().parents[2]
 # Kept back for the last two runs: the kill during the resume has scans to lose, and the order
 # must not complete (and report) before the last run.
 HOLD = {"TSHIRT-BLK-L": 3}
@@ -141,39 +137,12 @@ def left_to_scan(rows: list[Row]) -> dict[str, int]:
     return left
 
 
-def port_is_open(pid: int, path: str) -> bool:
-    try:
-        return any(os.readlink(fd) == path for fd in Path(f"/proc/{pid}/fd").iterdir())
-    except OSError:
-        return False
-
-
-class StationProcess:
-    """`python -m ui.launch gui` on the config; its output goes to a log file per run."""
+class OrderStation(StationProcess):
+    """The station process packing ORDER, signed in as BADGE."""
 
     def __init__(self, config: Path, log_dir: Path, scanner: PtyScanner, db: Db, run: int) -> None:
-        self.scanner, self.db = scanner, db
-        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-        self.log_path = log_dir / f"station-{run}.log"
-        self._log: IO[str] = self.log_path.open("w", encoding="utf-8")
-        self.process = subprocess.Popen([sys.executable, "-m", "ui.launch", "gui", "--config", str(config)],
-                                        cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
-        wait_for(lambda: port_is_open(self.process.pid, scanner.port) or self.process.poll() is not None,
-                 timeout=30, what="the scanner port opened")
-        assert self.process.poll() is None, self.log()
-
-    def sign_in(self) -> None:
-        """The badge, again until its sign-in is in the audit trail (pyserial empties the port's
-        input buffer just after opening it: a frame written in that instant is gone)."""
-        before = self.db.count("sign_in")
-        deadline = time.monotonic() + 15
-        while self.db.count("sign_in") == before:
-            assert time.monotonic() < deadline, "the badge was never taken\n" + self.log()
-            self.scanner.scan(BADGE)
-            for _ in range(25):
-                time.sleep(0.02)
-                if self.db.count("sign_in") > before:
-                    break
+        super().__init__(config, log_dir, scanner, run, badge=BADGE, sign_ins=lambda: db.count("sign_in"))
+        self.db = db
 
     def open_order(self) -> tuple[str, dict[str, object]]:
         """Scan the order number; returns its audit row's action (opened or resumed) and detail."""
@@ -182,28 +151,6 @@ class StationProcess:
         wait_for(lambda: len(self.db.openings()) > before, what="the order opened")
         [opening] = self.db.openings()[before:]
         return opening
-
-    def kill(self) -> None:
-        os.kill(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-        self._log.close()
-        # What the dead process had not read yet must not reach the next one.
-        termios.tcflush(self.scanner.slave, termios.TCIFLUSH)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        self._log.close()
-
-    def log(self) -> str:
-        if not self._log.closed:
-            self._log.flush()
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
 
 
 @pytest.fixture
@@ -235,7 +182,7 @@ def test_killed_mid_order_resumes_with_every_committed_scan_and_reports_once(
     config = write_config(tmp_path, backend.url, pty_scanner.port)
 
     def start() -> StationProcess:
-        process = StationProcess(config, tmp_path, pty_scanner, db, len(processes) + 1)
+        process = OrderStation(config, tmp_path, pty_scanner, db, len(processes) + 1)
         processes.append(process)
         process.sign_in()
         return process

@@ -13,23 +13,19 @@ LPNs are unique.
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
-import termios
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, create_engine, func, select
 
 from station.storage.models import AuditRow, OutboxRow, ReturnSessionRow, ReturnUnitRow
 from tests.e2e.conftest import Backend, PtyScanner, wait_for, write_config
+from tests.e2e.station_process import StationProcess
 
-ROOT = Path(__file__).resolve().parents[2]
 BADGE, CLERK = "EMP-2001", {"badge": "EMP-2001", "name": "Li Wei"}
 RMA, ORDER, TRACKING = "RMA-5001", "SO-100242", "1Z999AA10123456784"
 SCARF, SHIRT_L = "8034512000120", "4006381333948"
@@ -93,68 +89,6 @@ class Db:
                 .where(OutboxRow.subject == RMA).order_by(OutboxRow.stationseq))]
 
 
-def port_is_open(pid: int, path: str) -> bool:
-    try:
-        return any(os.readlink(fd) == path for fd in Path(f"/proc/{pid}/fd").iterdir())
-    except OSError:
-        return False
-
-
-class StationProcess:
-    """`python -m ui.launch gui` on the config; its output goes to a log file per run."""
-
-    def __init__(self, config: Path, log_dir: Path, scanner: PtyScanner, db: Db, run: int) -> None:
-        self.scanner, self.db = scanner, db
-        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-        self.log_path = log_dir / f"station-{run}.log"
-        self._log: IO[str] = self.log_path.open("w", encoding="utf-8")
-        self.process = subprocess.Popen([sys.executable, "-m", "ui.launch", "gui", "--config", str(config)],
-                                        cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
-        wait_for(lambda: port_is_open(self.process.pid, scanner.port) or self.process.poll() is not None,
-                 timeout=30, what="the scanner port opened")
-        assert self.process.poll() is None, self.log()
-
-    def sign_in(self) -> None:
-        """The badge, again until its sign-in is in the audit trail (pyserial empties the port's
-        input buffer just after opening it: a frame written in that instant is gone)."""
-        before = self.db.count("sign_in")
-        deadline = time.monotonic() + 15
-        while self.db.count("sign_in") == before:
-            assert time.monotonic() < deadline, "the badge was never taken\n" + self.log()
-            self.scanner.scan(BADGE)
-            for _ in range(25):
-                time.sleep(0.02)
-                if self.db.count("sign_in") > before:
-                    break
-
-    def scan(self, code: str) -> None:
-        """One scan, then a pause longer than the 100 ms bounce window (a person scanning)."""
-        self.scanner.scan(code)
-        time.sleep(0.15)
-
-    def kill(self) -> None:
-        os.kill(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-        self._log.close()
-        # What the dead process had not read yet must not reach the next one.
-        termios.tcflush(self.scanner.slave, termios.TCIFLUSH)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        self._log.close()
-
-    def log(self) -> str:
-        if not self._log.closed:
-            self._log.flush()
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
-
-
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[Db]:
     reader = Db(tmp_path / "station.db")
@@ -176,7 +110,8 @@ def test_killed_mid_return_resumes_with_the_recorded_units_and_reports_once(
     config = returns_config(tmp_path, backend.url, pty_scanner.port)
 
     def start() -> StationProcess:
-        process = StationProcess(config, tmp_path, pty_scanner, db, len(processes) + 1)
+        process = StationProcess(config, tmp_path, pty_scanner, len(processes) + 1, badge=BADGE,
+                                 sign_ins=lambda: db.count("sign_in"))
         processes.append(process)
         process.sign_in()
         return process

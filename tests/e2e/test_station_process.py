@@ -11,20 +11,11 @@ import time
 from pathlib import Path
 
 from tests.e2e.conftest import Backend, PtyScanner, wait_for, write_config
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.e2e.station_process import ROOT, port_is_open
 
 
 def station(*args: str, **kwargs: object) -> list[str]:
     return [sys.executable, "-m", "ui.launch", *args]
-
-
-def port_is_open(pid: int, path: str) -> bool:
-    fd_dir = Path(f"/proc/{pid}/fd")
-    try:
-        return any(os.readlink(fd) == path for fd in fd_dir.iterdir())
-    except OSError:
-        return False
 
 
 def test_gui_process_packs_an_order_scanned_on_a_serial_scanner(
