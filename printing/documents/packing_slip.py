@@ -5,8 +5,6 @@ Flows over as many A4 or Letter pages as the order needs, "page n of m" on each.
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable
 from typing import Any
 
 from reportlab.lib import colors
@@ -14,11 +12,8 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    BaseDocTemplate,
     Flowable,
-    Frame,
     KeepTogether,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
@@ -33,67 +28,20 @@ from printing.documents.common import (
     format_datetime,
     page_size,
 )
+from printing.documents.paged import GREY, RULE, STRIPE, PageFrame, render_pages
 from printing.fonts import FontNames, register_fonts
 from printing.model import PackingSlip, SlipLine
-
-MARGIN_X = 18 * mm
-MARGIN_TOP = 24 * mm
-MARGIN_BOTTOM = 20 * mm
-GREY = colors.HexColor("#555555")
-RULE = colors.HexColor("#999999")
-STRIPE = colors.HexColor("#EEEEEE")
 
 
 def render_packing_slip(slip: PackingSlip, paper: str = "A4") -> bytes:
     """The slip as PDF bytes on A4 or Letter paper."""
-    size = page_size(paper)
-    # Two passes: the first only counts pages so that every footer can say "of m".
-    _, total = _build(slip, size, None)
-    pdf, _ = _build(slip, size, total)
-    return pdf
-
-
-def _build(slip: PackingSlip, size: tuple[float, float],
-           total: int | None) -> tuple[bytes, int]:
-    fonts = register_fonts()
-    buffer = io.BytesIO()
-    doc = BaseDocTemplate(
-        buffer, pagesize=size, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
-        topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM,
-        title=f"Packing slip {slip.order_number}", author=slip.station_id,
-        subject=slip.order_number, creator="station",
-    )
-    # No frame padding: tables span exactly the text width and line up with the header.
-    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    doc.addPageTemplates([PageTemplate(id="slip", frames=[frame],
-                                       onPage=_page_decorator(slip, fonts, total))])
-    doc.build(_story(slip, _Styles(fonts), doc.width))
-    return buffer.getvalue(), int(doc.page)
-
-
-def _page_decorator(slip: PackingSlip, fonts: FontNames,
-                    total: int | None) -> Callable[[Any, Any], None]:
-    def decorate(canvas: Any, doc: Any) -> None:
-        width, height = doc.pagesize
-        top = height - 14 * mm
-        canvas.saveState()
-        canvas.setFont(fonts.bold, 10)
-        canvas.drawString(MARGIN_X, top, slip.shop_name or f"Station {slip.station_id}")
-        canvas.setFont(fonts.regular, 9)
-        canvas.drawRightString(width - MARGIN_X, top,
-                               f"Order {slip.order_number} · station {slip.station_id}")
-        canvas.setStrokeColor(RULE)
-        canvas.setLineWidth(0.5)
-        canvas.line(MARGIN_X, top - 2.5 * mm, width - MARGIN_X, top - 2.5 * mm)
-        canvas.line(MARGIN_X, 14 * mm, width - MARGIN_X, 14 * mm)
-        canvas.setFillColor(GREY)
-        canvas.drawString(MARGIN_X, 9 * mm, f"Packing slip {slip.order_number}")
-        canvas.drawRightString(width - MARGIN_X, 9 * mm,
-                               f"page {doc.page} of {total if total else '?'}")
-        canvas.restoreState()
-
-    return decorate
+    frame = PageFrame(
+        title=f"Packing slip {slip.order_number}",
+        header_left=slip.shop_name or f"Station {slip.station_id}",
+        header_right=f"Order {slip.order_number} · station {slip.station_id}",
+        author=slip.station_id, subject=slip.order_number)
+    styles = _Styles(register_fonts())
+    return render_pages(page_size(paper), frame, lambda width: _story(slip, styles, width))
 
 
 class _Styles:

@@ -8,8 +8,6 @@ A4 or Letter pages as the return needs, "page n of m" on each.
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable
 from typing import Any
 
 from reportlab.lib import colors
@@ -17,11 +15,8 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    BaseDocTemplate,
     Flowable,
-    Frame,
     KeepTogether,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
@@ -30,14 +25,7 @@ from reportlab.platypus import (
 
 from printing.barcodes import fit_module_dots
 from printing.documents.common import Code128Flowable, esc, format_datetime, page_size
-from printing.documents.packing_slip import (
-    GREY,
-    MARGIN_BOTTOM,
-    MARGIN_TOP,
-    MARGIN_X,
-    RULE,
-    STRIPE,
-)
+from printing.documents.paged import GREY, RULE, STRIPE, PageFrame, render_pages
 from printing.fonts import FontNames, register_fonts
 from printing.model import ReceiptLine, ReturnReceipt
 
@@ -56,11 +44,12 @@ RECOMMENDATIONS = {
 
 def render_return_receipt(receipt: ReturnReceipt, paper: str = "A4") -> bytes:
     """The receipt as PDF bytes on A4 or Letter paper."""
-    size = page_size(paper)
-    # Two passes: the first only counts pages so that every footer can say "of m".
-    _, total = _build(receipt, size, None)
-    pdf, _ = _build(receipt, size, total)
-    return pdf
+    subject = receipt.rma_number or receipt.order_number
+    frame = PageFrame(title=f"Return receipt {subject}",
+                      header_left=f"Returns · station {receipt.station_id}",
+                      header_right=_reference(receipt), author=receipt.station_id, subject=subject)
+    styles = _Styles(register_fonts())
+    return render_pages(page_size(paper), frame, lambda width: _story(receipt, styles, width))
 
 
 def _reference(receipt: ReturnReceipt) -> str:
@@ -68,49 +57,6 @@ def _reference(receipt: ReturnReceipt) -> str:
     if receipt.rma_number:
         return f"RMA {receipt.rma_number} · order {receipt.order_number}"
     return f"{UNANNOUNCED} · order {receipt.order_number}"
-
-
-def _build(receipt: ReturnReceipt, size: tuple[float, float],
-           total: int | None) -> tuple[bytes, int]:
-    fonts = register_fonts()
-    buffer = io.BytesIO()
-    subject = receipt.rma_number or receipt.order_number
-    doc = BaseDocTemplate(
-        buffer, pagesize=size, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
-        topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM,
-        title=f"Return receipt {subject}", author=receipt.station_id, subject=subject,
-        creator="station",
-    )
-    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    doc.addPageTemplates([PageTemplate(id="receipt", frames=[frame],
-                                       onPage=_page_decorator(receipt, fonts, total))])
-    doc.build(_story(receipt, _Styles(fonts), doc.width))
-    return buffer.getvalue(), int(doc.page)
-
-
-def _page_decorator(receipt: ReturnReceipt, fonts: FontNames,
-                    total: int | None) -> Callable[[Any, Any], None]:
-    def decorate(canvas: Any, doc: Any) -> None:
-        width, height = doc.pagesize
-        top = height - 14 * mm
-        canvas.saveState()
-        canvas.setFont(fonts.bold, 10)
-        canvas.drawString(MARGIN_X, top, f"Returns · station {receipt.station_id}")
-        canvas.setFont(fonts.regular, 9)
-        canvas.drawRightString(width - MARGIN_X, top, _reference(receipt))
-        canvas.setStrokeColor(RULE)
-        canvas.setLineWidth(0.5)
-        canvas.line(MARGIN_X, top - 2.5 * mm, width - MARGIN_X, top - 2.5 * mm)
-        canvas.line(MARGIN_X, 14 * mm, width - MARGIN_X, 14 * mm)
-        canvas.setFillColor(GREY)
-        canvas.drawString(MARGIN_X, 9 * mm,
-                          f"Return receipt {receipt.rma_number or receipt.order_number}")
-        canvas.drawRightString(width - MARGIN_X, 9 * mm,
-                               f"page {doc.page} of {total if total else '?'}")
-        canvas.restoreState()
-
-    return decorate
 
 
 class _Styles:
