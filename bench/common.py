@@ -5,10 +5,11 @@ Speed is reported as ratios against a baseline measured in the same run, never a
 
 from __future__ import annotations
 
+import argparse
 import math
 import os
 import tty
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -115,3 +116,16 @@ def load_average() -> float | None:
         return os.getloadavg()[0]
     except (AttributeError, OSError):
         return None
+
+
+def module_main(run: Callable[..., Comparison], prog: str, description: str | None, unit: str,
+                quick_n: int, full_n: int, argv: Sequence[str] | None = None) -> int:
+    """The command line of one benchmark module: `python -m bench.NAME [--quick] [-n N] [--check]`."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("--quick", action="store_true", help=f"{quick_n} {unit}: a smoke test")
+    parser.add_argument("-n", type=int, default=None, help=f"number of {unit} (default {full_n})")
+    parser.add_argument("--check", action="store_true", help="exit 1 when the goal is missed")
+    args = parser.parse_args(argv)
+    result = run(quick=args.quick, n=args.n)
+    print(result.table())
+    return 1 if args.check and not result.goal_met else 0

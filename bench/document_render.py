@@ -9,7 +9,6 @@ reportlab.graphics.barcode.code128 (no python-barcode, no dot snapping), and for
 
 from __future__ import annotations
 
-import argparse
 import io
 import re
 import sys
@@ -23,7 +22,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import inch, mm
 from reportlab.pdfgen.canvas import Canvas
 
-from bench.common import Comparison, Stats, load_average
+from bench.common import Comparison, Stats, load_average, module_main
 from printing.barcodes import DOT_PT
 from printing.documents.common import address_lines, format_date, format_datetime, format_weight
 from printing.documents.packing_slip import render_packing_slip
@@ -357,14 +356,8 @@ def run(*, quick: bool = False, n: int | None = None) -> Comparison:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.document_render", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help=f"{QUICK_N} renders: a smoke test")
-    parser.add_argument("-n", type=int, default=None, help=f"renders of each document (default {FULL_N})")
-    parser.add_argument("--check", action="store_true", help="exit 1 when the goal is missed")
-    args = parser.parse_args(argv)
-    result = run(quick=args.quick, n=args.n)
-    print(result.table())
-    return 1 if args.check and not result.goal_met else 0
+    return module_main(run, "python -m bench.document_render", __doc__, "renders of each document",
+                       QUICK_N, FULL_N, argv)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,6 @@ with a same-run baseline: the same frames read raw from a pty plus one SQLite co
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sqlite3
@@ -21,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bench.common import Comparison, Pty, Stats, load_average, open_pty
+from bench.common import Comparison, Pty, Stats, load_average, module_main, open_pty
 from station.bootstrap import build_station
 from station.config import Config, validate
 from station.demo import DEMO_DATA
@@ -275,14 +274,8 @@ def run(*, quick: bool = False, n: int | None = None) -> Comparison:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.scan_latency", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help=f"{QUICK_N} scans: a smoke test")
-    parser.add_argument("-n", type=int, default=None, help=f"number of measured scans (default {FULL_N})")
-    parser.add_argument("--check", action="store_true", help="exit 1 when the goal is missed")
-    args = parser.parse_args(argv)
-    result = run(quick=args.quick, n=args.n)
-    print(result.table())
-    return 1 if args.check and not result.goal_met else 0
+    return module_main(run, "python -m bench.scan_latency", __doc__, "measured scans",
+                       QUICK_N, FULL_N, argv)
 
 
 if __name__ == "__main__":
