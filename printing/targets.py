@@ -16,6 +16,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import urlsplit
 
 from printing.zpl import pdf_to_gfa
@@ -37,6 +38,19 @@ class PrintError(Exception):
 class PrintTarget(ABC):
     """Where documents of one printer role go."""
 
+    language: ClassVar[str] = "pdf"  # what the printer takes natively: "pdf" or "zpl"
+
+    def send(self, document: str, subject: str, pdf: bytes | None, zpl: bytes | None, *,
+             now: datetime | None = None) -> str:
+        """Deliver a job given as PDF, ZPL or both, in the form this target takes best."""
+        if self.language == "zpl" and zpl is not None:
+            return self.send_zpl(document, subject, zpl, now=now)
+        if pdf is not None:
+            return self.send_pdf(document, subject, pdf, now=now)
+        if zpl is not None:
+            return self.send_zpl(document, subject, zpl, now=now)
+        raise PrintError(f"{document} for {subject} has nothing to print")
+
     @abstractmethod
     def send_pdf(self, document: str, subject: str, pdf: bytes, *,
                  now: datetime | None = None) -> str:
@@ -45,8 +59,8 @@ class PrintTarget(ABC):
     def send_zpl(self, document: str, subject: str, zpl: bytes, *,
                  now: datetime | None = None) -> str:
         """Deliver one ZPL job; returns where it went. Only ZPL targets take ZPL."""
-        raise PrintError(f"{self.describe()} takes PDF; this is a ZPL label: "
-                         "print it on a ZPL target")
+        raise PrintError(f"{document} for {subject} is a ZPL label, which {self.describe()} cannot print: "
+                         "set this printer's target to zpl:DIR, zpl+tcp://HOST:PORT or zpl+cups:QUEUE")
 
     @abstractmethod
     def describe(self) -> str:
@@ -97,6 +111,8 @@ class CupsTarget(PrintTarget):
 
 class _ZplTarget(PrintTarget):
     """Targets for ZPL label printers: ZPL goes as is, a PDF is rasterised to a ^GFA graphic."""
+
+    language: ClassVar[str] = "zpl"
 
     def send_pdf(self, document: str, subject: str, pdf: bytes, *,
                  now: datetime | None = None) -> str:

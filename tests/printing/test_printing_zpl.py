@@ -216,9 +216,22 @@ def test_zpl_dir_target_rasterises_a_pdf(tmp_path: Path, label_factory: Label) -
 
 @pytest.mark.parametrize("target", [PdfDirTarget(Path("/tmp/p")), CupsTarget("office")])
 def test_pdf_targets_refuse_zpl(target: PdfDirTarget | CupsTarget) -> None:
-    with pytest.raises(PrintError, match="takes PDF; this is a ZPL label: print it on a ZPL "
-                                         "target"):
+    with pytest.raises(PrintError, match=r"carrier-label for SO-1 is a ZPL label, which .* cannot "
+                                         r"print: set this printer's target to zpl:DIR"):
         target.send_zpl("carrier-label", "SO-1", ZPL)
+    with pytest.raises(PrintError, match="is a ZPL label"):
+        target.send("carrier-label", "SO-1", None, ZPL)
+
+
+def test_a_job_goes_in_the_form_its_target_takes(tmp_path: Path, label_factory: Label) -> None:
+    """A station label carries both forms: ZPL printers get the native ZPL, PDF targets the PDF."""
+    pdf, zpl = render_shipping_label(label_factory()), render_shipping_label_zpl(label_factory())
+    to_zpl = Path(ZplDirTarget(tmp_path / "z").send("label-1", "SO-1", pdf, zpl, now=NOW))
+    assert to_zpl.read_bytes() == zpl
+    to_pdf = Path(PdfDirTarget(tmp_path / "p").send("label-1", "SO-1", pdf, zpl, now=NOW))
+    assert to_pdf.read_bytes() == pdf
+    rasterised = Path(ZplDirTarget(tmp_path / "z").send("carrier-label", "SO-1", pdf, None, now=NOW))
+    assert rasterised.read_bytes().startswith(b"^XA^PW812^LL1218^FO0,0^GFA,")
 
 
 def test_zpl_tcp_target_delivers_exactly_the_bytes(label_factory: Label,
