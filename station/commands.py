@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from station.cli import CommandError, GuiRunner, data_path
 from station.config import Config, ConfigError
@@ -90,26 +90,20 @@ def db_upgrade(config: Config) -> int:
 
 
 def sync(config: Config, action: str) -> int:
+    """This station's outbox: counts and dead letters; `retry` first queues the dead letters again."""
     from station.bootstrap import open_database
-    from station.storage.models import OutboxRow
-    from station.storage.outbox import outbox_counts
+    from station.services.sync_view import SyncView
 
     db = open_database(config)
     try:
+        outbox = SyncView(db, config.station.id)
         if action == "retry":
-            with db.unit_of_work() as s:
-                dead_ids = list(s.execute(select(OutboxRow.id).where(OutboxRow.state == "dead")).scalars())
-                s.execute(update(OutboxRow).where(OutboxRow.id.in_(dead_ids))
-                          .values(state="pending", next_attempt_at=None, lease_until=None))
-                moved = len(dead_ids)
+            moved = outbox.retry_dead()
             print(f"{moved} dead-letter event(s) queued again")
-        with db.read() as s:
-            counts = outbox_counts(s)
-            dead = s.execute(select(OutboxRow).where(OutboxRow.state == "dead")
-                             .order_by(OutboxRow.stationseq)).scalars().all()
-        print(f"pending {counts['pending']}, delivered {counts['delivered']}, dead {counts['dead']}")
-        for row in dead:
-            print(f"  dead #{row.stationseq} {row.type} {row.subject} {row.id}: {row.last_error}")
+        counts = outbox.counts()
+        print(f"pending {counts.pending}, delivered {counts.delivered}, dead {counts.dead}")
+        for event in outbox.events("dead"):
+            print(f"  dead #{event.stationseq} {event.type} {event.subject} {event.id}: {event.error}")
     finally:
         db.dispose()
     return 0
