@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from devices.scale_protocols import Reading
 from devices.scanner import SerialScanner
 from printing.targets import PrintTarget, parse_target
 from station.config import Config
+from station.domain.scan import Scan
 from station.services.core import StationCore
 from station.services.desk import Desk, DeskParts
 from station.services.documents import DocumentPrinter
@@ -25,7 +26,9 @@ from station.services.packing_desk import PackingDesk, PackingParts
 from station.services.print_queue import PrintQueue
 from station.services.returns import ReturnsService
 from station.services.returns_desk import ReturnsDesk, ReturnsParts
-from station.services.views import Mode, grams
+from station.services.sync_view import SyncSnapshot, SyncView, Which, backend_view
+from station.services.views import CoreEvent, Mode, ScreenState, StatusView, grams
+from station.storage.audit import Actor
 from station.storage.db import Database
 from station.sync.catalog import CatalogHolder, CatalogRefresher, OrderLookup
 from station.sync.client import BackendClient, resolve_token
@@ -84,6 +87,39 @@ class Station:
         if self.client is not None:
             self.client.close()
         self.db.dispose()
+
+    # -- what the window asks of the station (ui.core_api.Core) -----------------------------------------
+    def submit_scan(self, scan: Scan) -> None:
+        self.core.submit_scan(scan)
+
+    def subscribe(self, listener: Callable[[CoreEvent], None]) -> None:
+        self.core.subscribe(listener)
+
+    def screen_state(self) -> ScreenState:
+        return self.core.screen_state()
+
+    def status(self) -> StatusView:
+        return self.core.status()
+
+    def sync_snapshot(self) -> SyncSnapshot:
+        """The sync panel's content: read-only, at most PANEL_LIMIT rows per list."""
+        return self._outbox().snapshot(backend_view(self.relay.status, self.client is not None))
+
+    def retry_dead_letters(self, ids: Sequence[str] | None = None) -> int:
+        """Queue dead letters again (all, or `ids`), audited with the signed-in operator; then send now,
+        leaving a pause for rejected credentials or a backoff: this is the operator's retry."""
+        operator = self.desk.operator
+        actor = Actor(operator.badge, operator.role) if operator else None
+        moved = self._outbox().retry_dead(ids, actor=actor)
+        self.relay.resume()
+        return moved
+
+    def export_events(self, path: str, which: Which = "undelivered") -> int:
+        """Write the events (by default every one not delivered) as JSON to `path`; how many."""
+        return self._outbox().export(path, which)
+
+    def _outbox(self) -> SyncView:
+        return SyncView(self.db, self.config.station.id)
 
 
 def open_database(config: Config) -> Database:
