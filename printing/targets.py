@@ -309,8 +309,9 @@ def run_cups(command: list[str], data: bytes | None, timeout_s: float,
         raise PrintError(f'"{command[0]}" not found: install the CUPS client tools '
                          "to print to a CUPS queue")
     try:
+        # argv[0] stays the bare name, so that the tools' messages say "lp: ...", not "/usr/bin/lp: ...".
         result = subprocess.run(
-            [program, *command[1:]], input=data, capture_output=True, timeout=timeout_s,
+            command, executable=program, input=data, capture_output=True, timeout=timeout_s,
             check=False, env={**os.environ, "LC_ALL": "C"},
         )
     except subprocess.TimeoutExpired as exc:
@@ -325,13 +326,23 @@ def run_cups(command: list[str], data: bytes | None, timeout_s: float,
 
 
 def check_cups_queue(queue: str) -> str:
-    """`lpstat -p QUEUE`: PrintError when CUPS does not know the queue or it is disabled."""
-    result = run_cups(["lpstat", "-p", queue], None, CHECK_TIMEOUT_S,
-                      f"CUPS queue {queue} is unknown or CUPS is not running")
-    status = _first_line(result.stdout) or f"printer {queue} is known"
-    if "disabled" in status:
-        raise PrintError(f"CUPS queue {queue} is disabled: {status}")
+    """`lpstat -p` and `lpstat -a`: PrintError when CUPS does not know the queue, when it is
+    disabled (jobs wait in CUPS) or when it rejects jobs (`lp` would refuse every one)."""
+    failure = f"CUPS queue {queue} is unknown or CUPS is not running"
+    # In the C locale: "printer Q disabled since DATE -", the reason (e.g. "Paused") below it.
+    printer = _lines(run_cups(["lpstat", "-p", queue], None, CHECK_TIMEOUT_S, failure).stdout)
+    status = printer[0] if printer else f"printer {queue} is known"
+    if status.startswith(f"printer {queue} disabled"):
+        raise PrintError(f"CUPS queue {queue} is disabled: {' '.join(printer[:2])}")
+    # "Q accepting requests since DATE" or "Q not accepting requests since DATE -" and the reason.
+    accepting = _lines(run_cups(["lpstat", "-a", queue], None, CHECK_TIMEOUT_S, failure).stdout)
+    if accepting and accepting[0].startswith(f"{queue} not accepting"):
+        raise PrintError(f"CUPS queue {queue} does not accept jobs: {' '.join(accepting[:2])}")
     return f"CUPS queue {queue}: {status}"
+
+
+def _lines(output: bytes) -> list[str]:
+    return [line.strip() for line in output.decode(errors="replace").strip().splitlines()]
 
 
 def _first_line(output: bytes) -> str:
