@@ -23,6 +23,8 @@ REFUND_RECOMMENDATIONS = frozenset({"full", "partial", "none"})
 
 _RFC3339 = re.compile(
     r"^(\d{4}-\d{2}-\d{2})[Tt](\d{2}:\d{2}:\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+_UTC_OFFSETS = frozenset({"Z", "z", "+00:00", "-00:00"})
+_UUID4 = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}")
 
 
 class EventError(ValueError):
@@ -44,12 +46,14 @@ def validate_event(raw: object) -> dict[str, Any]:
     for name in ("id", "source", "type", "subject", "time"):
         if not isinstance(raw.get(name), str) or not raw[name]:
             raise EventError(f"{name} must be a non-empty string")
+    if _UUID4.fullmatch(raw["id"]) is None:
+        raise EventError("id must be a UUID v4")
     if not raw["source"].startswith(SOURCE_PREFIX) or raw["source"] == SOURCE_PREFIX:
         raise EventError(f"source must be {SOURCE_PREFIX}<station id>")
     if raw["type"] not in EVENT_TYPES:
         raise EventError(f"unknown event type {raw['type']}")
-    if not is_rfc3339(raw["time"]):
-        raise EventError("time must be an RFC 3339 date-time")
+    if not is_rfc3339_utc(raw["time"]):
+        raise EventError("time must be an RFC 3339 date-time in UTC")
     content_type = raw.get("datacontenttype", "application/json")
     if not isinstance(content_type, str) or not content_type.startswith("application/json"):
         raise EventError("datacontenttype must be application/json")
@@ -62,11 +66,14 @@ def validate_event(raw: object) -> dict[str, Any]:
     return raw
 
 
-def is_rfc3339(value: str) -> bool:
+def is_rfc3339_utc(value: str) -> bool:
+    """An RFC 3339 date-time in UTC, as the contract writes every time (`2026-11-22T14:03:07Z`)."""
     match = _RFC3339.match(value)
     if match is None:
         return False
     date, clock, fraction, offset = match.groups()
+    if offset not in _UTC_OFFSETS:
+        return False
     # fromisoformat checks the ranges (month 13, hour 25); it reads at most microseconds.
     offset = "+00:00" if offset in ("Z", "z") else offset
     try:
@@ -83,10 +90,10 @@ def _check_data(event_type: str, data: Mapping[str, Any]) -> None:
         raise EventError("data.operator must be an object with badge and name")
     _require_str(operator, "badge", "data.operator.")
     _require_str(operator, "name", "data.operator.")
-    if event_type in ORDER_TYPES:
-        _require_str(data, "order_number")
-    else:
-        _check_return_refs(data)
+    # Every event names its order; a return's RMA is null for a parcel that came without one.
+    _require_str(data, "order_number")
+    if event_type in RETURN_TYPES:
+        _check_rma_number(data)
     if event_type == ORDER_PACKED and not isinstance(data.get("packages"), list):
         raise EventError("data.packages must be a list")
     if event_type == HANDED_OVER:
@@ -101,13 +108,10 @@ def _check_data(event_type: str, data: Mapping[str, Any]) -> None:
         _require_choice(data, "refund_recommendation", REFUND_RECOMMENDATIONS)
 
 
-def _check_return_refs(data: Mapping[str, Any]) -> None:
-    rma, order = data.get("rma_number"), data.get("order_number")
-    for name, value in (("rma_number", rma), ("order_number", order)):
-        if value is not None and (not isinstance(value, str) or not value):
-            raise EventError(f"data.{name} must be a non-empty string or null")
-    if rma is None and order is None:
-        raise EventError("data needs an rma_number or an order_number")
+def _check_rma_number(data: Mapping[str, Any]) -> None:
+    rma = data.get("rma_number", "")  # present, and null only when there is no RMA
+    if rma is not None and (not isinstance(rma, str) or not rma):
+        raise EventError("data.rma_number must be a non-empty string or null")
 
 
 def _require_str(data: Mapping[str, Any], name: str, prefix: str = "data.") -> None:
