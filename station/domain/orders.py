@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -41,10 +43,21 @@ class OrderLine:
 
 
 @dataclass(frozen=True)
+class CarrierLabel:
+    """The carrier's own label (`shipping.label`), printed as is instead of the station's."""
+
+    format: str  # "zpl" | "pdf"
+    data: bytes
+
+
+@dataclass(frozen=True)
 class Shipping:
     carrier: str
     service: str
     tracking_number: str | None
+    label: CarrierLabel | None = None
+    # Why a label the backend sent cannot be used: the station prints its own and says so.
+    label_problem: str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,9 +116,29 @@ def parse_order(raw: Mapping[str, Any]) -> Order:
         total_amount=opt_str(total, "amount"), total_currency=opt_str(total, "currency"),
         lines=lines,
         shipping=Shipping(req_str(shipping, "carrier"), opt_str(shipping, "service") or "",
-                          opt_str(shipping, "tracking_number")),
+                          opt_str(shipping, "tracking_number"), *_carrier_label(shipping.get("label"))),
         gift_message=opt_str(raw, "gift_message"), notes=opt_str(raw, "notes"),
     )
+
+
+def _carrier_label(raw: Any) -> tuple[CarrierLabel | None, str | None]:
+    """The carrier label, or why it cannot be printed; a bad label never makes the order unreadable."""
+    if raw is None:
+        return None, None
+    if not isinstance(raw, Mapping):
+        return None, "the carrier label is not an object"
+    label_format, encoded = raw.get("format"), raw.get("data_base64")
+    if label_format not in ("zpl", "pdf"):
+        return None, f"the carrier label's format {str(label_format)[:20]!r} is neither zpl nor pdf"
+    try:
+        data = base64.b64decode(encoded, validate=True) if isinstance(encoded, str) else b""
+    except (binascii.Error, ValueError):
+        return None, "the carrier label is not valid base64"
+    if not data.strip():
+        return None, "the carrier label is empty"
+    if label_format == "pdf" and not data.startswith(b"%PDF"):
+        return None, "the carrier label says pdf but is not a PDF"
+    return CarrierLabel(label_format, data), None
 
 
 def _customer(raw: Mapping[str, Any]) -> Customer:

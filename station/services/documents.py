@@ -10,9 +10,11 @@ from datetime import UTC, datetime
 
 from printing.documents.packing_slip import render_packing_slip
 from printing.documents.shipping_label import render_shipping_label
+from printing.documents.shipping_label_zpl import render_shipping_label_zpl
 from printing.model import Address, PackingSlip, ShippingLabel, SlipLine
 from station.domain.catalog import Catalog
 from station.domain.orders import Address as OrderAddress
+from station.domain.orders import CarrierLabel
 from station.services.print_queue import PrintJob, PrintOutcome, PrintQueue
 from station.workflows.packages import package_numbers
 from station.workflows.packed_event import inserted
@@ -43,19 +45,30 @@ class DocumentPrinter:
         jobs = [PrintJob("document", "packing-slip", order.order_number,
                          render_packing_slip(slip, self._paper))]
         for number in numbers:
+            carrier_label = order.shipping.label if number == 1 else None
+            if carrier_label is not None:
+                jobs.append(_carrier_label_job(order.order_number, number, carrier_label))
+                continue
             label = ShippingLabel(
                 order_number=order.order_number, ship_to=ship_to, carrier=order.shipping.carrier,
                 service=order.shipping.service,
                 tracking_number=order.shipping.tracking_number if number == 1 else None,
                 package_no=number, package_count=len(numbers),
                 weight_g=state.package(number).weight_g, station_id=station_id)
+            # Both forms: a ZPL label printer gets native ZPL, any other target the PDF.
             jobs.append(PrintJob("label", f"label-{number}", order.order_number,
-                                 render_shipping_label(label)))
+                                 render_shipping_label(label), render_shipping_label_zpl(label)))
         return jobs
 
     def send(self, jobs: list[PrintJob]) -> PrintOutcome:
         """Queue the documents and try them at once; what fails is retried by the queue."""
         return self.queue.send(self.queue.enqueue(jobs))
+
+
+def _carrier_label_job(order_number: str, number: int, label: CarrierLabel) -> PrintJob:
+    """The carrier's label exactly as sent: ZPL goes only to a ZPL printer, a PDF anywhere."""
+    pdf, zpl = (label.data, None) if label.format == "pdf" else (None, label.data)
+    return PrintJob("label", f"carrier-label-{number}", order_number, pdf, zpl)
 
 
 def _insert_name(catalog: Catalog, code: str) -> str:

@@ -107,6 +107,9 @@ class PackingDesk:
         if supervisor is not None:
             self.p.audit("override.repack", number, {"supervisor": supervisor.badge, "reason": reason})
         verb = "Resumed" if self.current.resumed else "Order"
+        if order.shipping.label_problem:
+            return warn(f"{verb} {number}", f"{order.customer.name}: scan each item. "
+                        f"{sentence(order.shipping.label_problem)}: the station prints its own label")
         return ok(f"{verb} {number}", f"{order.customer.name}: scan each item")
 
     def put_aside(self, operator: Staff) -> Feedback:

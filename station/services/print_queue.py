@@ -29,10 +29,13 @@ IDLE_POLL_S = 30.0
 
 @dataclass(frozen=True)
 class PrintJob:
+    """One document for one printer role, as PDF, ZPL or both (the target takes the form it prints)."""
+
     printer: str  # "label" | "item" | "document"
     document: str
     subject: str
-    pdf: bytes
+    pdf: bytes | None
+    zpl: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,7 @@ def add_jobs(session: Session, station_id: str, jobs: Sequence[PrintJob]) -> lis
     """Queue documents in the caller's transaction (with the work they document)."""
     now = datetime.now(UTC)
     rows = [PrintJobRow(station_id=station_id, printer=j.printer, document=j.document, subject=j.subject,
-                        pdf=j.pdf, state="queued", attempts=0, next_attempt_at=now, created_at=now)
+                        pdf=j.pdf, zpl=j.zpl, state="queued", attempts=0, next_attempt_at=now, created_at=now)
             for j in jobs]
     session.add_all(rows)
     session.flush()
@@ -86,9 +89,9 @@ class PrintQueue:
             job = s.get(PrintJobRow, job_id)
             if job is None or job.state != "queued":
                 return None, None
-            printer, document, subject, pdf = job.printer, job.document, job.subject, job.pdf
+            printer, document, subject, pdf, zpl = job.printer, job.document, job.subject, job.pdf, job.zpl
         try:
-            where = self._targets(printer).send_pdf(document, subject, pdf)
+            where = self._targets(printer).send(document, subject, pdf, zpl)
         except (PrintError, OSError) as exc:
             self._failed(job_id, str(exc))
             return None, f"{document} for {subject} did not print: {exc} (it will be retried)"

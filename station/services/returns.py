@@ -3,6 +3,7 @@ LPN, undo, park, complete. Each step is one transaction with its audit row and i
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from station.domain.catalog import Staff
 from station.domain.returns import ReturnAuth, format_lpn
+from station.services.print_queue import PrintJob, add_jobs
 from station.storage.audit import Actor, append_audit
 from station.storage.db import Database
 from station.storage.models import ReturnSessionRow, ReturnUnitRow
@@ -27,6 +29,16 @@ from station.workflows.return_events import (
     received_data,
 )
 from station.workflows.returns import DispositionTable, GradedUnit, ReturnState, record_current
+
+LabelFor = Callable[[ReturnState, GradedUnit], PrintJob]
+
+
+@dataclass(frozen=True)
+class Recorded:
+    state: ReturnState
+    unit: GradedUnit
+    jobs: list[PrintJob]
+    job_ids: list[int]
 
 
 class ReturnBusy(Exception):
@@ -84,13 +96,17 @@ class ReturnsService:
                     {"session": row.id, "units": len(state.units)})
         return OpenReturn(row.id, state, resumed)
 
-    def record(self, current: OpenReturn, operator: Staff,
-               table: DispositionTable) -> tuple[ReturnState, GradedUnit]:
-        """Record the unit under inspection with a new LPN, and its station.return.item_graded."""
+    def record(self, current: OpenReturn, operator: Staff, table: DispositionTable,
+               label: LabelFor | None = None) -> Recorded:
+        """Record the unit under inspection with a new LPN, and its station.return.item_graded.
+
+        Its LPN label (from `label`) is queued in the same transaction: a crash never loses it."""
         now = datetime.now(UTC)
         with self.db.unit_of_work() as s:
             lpn = format_lpn(self.station_number, next_counter(s, self.station_id, "lpn"))
             state, unit = record_current(current.state, lpn, table)
+            jobs = [label(state, unit)] if label else []
+            job_ids = add_jobs(s, self.station_id, jobs)
             s.add(ReturnUnitRow(session_id=current.session_id, seq=unit.seq, lpn=lpn, sku=unit.sku,
                                 serial=unit.serial, unit=asdict(unit), graded_at=now, undone_at=None))
             subject = state.rma.subject
@@ -103,7 +119,7 @@ class ReturnsService:
                 "reason": line.reason if line else None,
                 "expected": unit.expected, "wrong_item": unit.serial_matches_shipment is False
                 or unit.lot_matches_shipment is False})
-        return state, unit
+        return Recorded(state, unit, jobs, job_ids)
 
     def undo_recorded(self, current: OpenReturn, unit: GradedUnit, operator: Staff) -> None:
         with self.db.unit_of_work() as s:
@@ -119,8 +135,10 @@ class ReturnsService:
             self._audit(s, current.state.rma.subject, "return.parked", operator,
                         {"units": len(current.state.units)})
 
-    def complete(self, current: OpenReturn, operator: Staff, started_at: datetime | None = None) -> str:
-        """Close the return and record station.return.completed; returns the event id."""
+    def complete(self, current: OpenReturn, operator: Staff,
+                 documents: Sequence[PrintJob] = ()) -> list[int]:
+        """Close the return and record station.return.completed, with its documents queued in the
+        same transaction; returns the print jobs' ids."""
         now = datetime.now(UTC)
         state = current.state
         data = completed_data(state, rfc3339(now), self.station_id, _operator(operator))
@@ -133,7 +151,7 @@ class ReturnsService:
                 "event": event.id, "units": len(state.units),
                 "refund_recommendation": data["refund_recommendation"],
                 "duration_s": int((now - row.started_at).total_seconds())})
-            return event.id
+            return add_jobs(s, self.station_id, documents)
 
     def _audit(self, s: Session, subject: str, action: str, operator: Staff, detail: dict[str, Any]) -> None:
         append_audit(s, station_id=self.station_id, action=action, subject=subject, detail=detail,

@@ -159,11 +159,14 @@ class ReturnsDesk:
         refused = ready_to_record(self.current.state)
         if refused is not None:
             return error(sentence(refused.reason), "scan GRADE-A, B, C, D or X")
-        state, unit = self.p.service.record(self.current, operator, self.p.table)
-        self.current = replace(self.current, state=state)
+        catalog, station_id = self.p.catalog(), self.p.station_id
+        recorded = self.p.service.record(
+            self.current, operator, self.p.table,
+            label=lambda state, unit: item_label_job(unit, state.rma, catalog, station_id))
+        self.current = replace(self.current, state=recorded.state)
         self.p.on_event_recorded()
-        self._print([item_label_job(unit, state.rma, self.p.catalog(), self.p.station_id)])
-        return unit
+        self._print(recorded.jobs, recorded.job_ids)
+        return recorded.unit
 
     # -- commands ------------------------------------------------------------------------------------
     def undo(self, operator: Staff) -> Feedback:
@@ -196,10 +199,11 @@ class ReturnsDesk:
         if isinstance(recorded, Feedback):
             return recorded
         current, catalog = self.current, self.p.catalog()
-        self.p.service.complete(current, operator)
+        jobs = [receipt_job(current.state, catalog, self.p.station_id, operator.name, self.p.paper)]
+        job_ids = self.p.service.complete(current, operator, jobs)
         self.p.on_event_recorded()
         self.current, self.asking = None, None
-        self._print([receipt_job(current.state, catalog, self.p.station_id, operator.name, self.p.paper)])
+        self._print(jobs, job_ids)
         recommendation = refund_recommendation(current.state)
         return ok(f"Return {current.state.rma.subject} completed",
                   f"refund recommendation: {recommendation}; receipt printed")
@@ -211,9 +215,10 @@ class ReturnsDesk:
         self.last_sent = outcome.sent or self.last_sent
         return error("Reprint failed", "; ".join(outcome.errors)) if outcome.errors else ok("Printed again")
 
-    def _print(self, jobs: list[PrintJob]) -> None:
+    def _print(self, jobs: list[PrintJob], job_ids: list[int]) -> None:
+        """Send documents already queued with the work they document."""
         self.last_jobs = jobs
-        outcome = self.p.printer.send(jobs)
+        outcome = self.p.printer.queue.send(job_ids)
         self.last_sent = outcome.sent
         self.p.audit("print", jobs[0].subject, {"documents": [j.document for j in jobs],
                                                 "errors": list(outcome.errors)})

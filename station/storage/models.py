@@ -333,7 +333,10 @@ class PrintJobRow(Base):
     printer: Mapped[str] = mapped_column(String(16))  # label | item | document
     document: Mapped[str] = mapped_column(String(64))
     subject: Mapped[str] = mapped_column(String(64))
-    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    # A job in one form or both: a PDF target takes the PDF, a ZPL printer the ZPL (else the PDF
+    # rasterised). A carrier's ZPL label has no PDF; a carrier's PDF label no ZPL.
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+    zpl: Mapped[bytes | None] = mapped_column(LargeBinary)
     state: Mapped[str] = mapped_column(String(16), default="queued")  # queued | printed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None]

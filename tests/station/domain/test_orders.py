@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 from datetime import UTC, datetime, timedelta
@@ -192,3 +193,30 @@ def test_an_order_without_lines_is_malformed() -> None:
     }
     with pytest.raises(DataError, match="no lines"):
         parse_order(body)
+
+
+def test_a_carrier_label_is_read_in_either_format() -> None:
+    zpl = b"^XA^FO50,50^A0N,40^FDCARRIER^FS^XZ"
+    order = parse_order(order_with("shipping.label", {
+        "format": "zpl", "data_base64": base64.b64encode(zpl).decode()}))
+    assert order.shipping.label is not None
+    assert (order.shipping.label.format, order.shipping.label.data) == ("zpl", zpl)
+    assert order.shipping.label_problem is None
+    pdf = parse_order(order_with("shipping.label", {
+        "format": "pdf", "data_base64": base64.b64encode(b"%PDF-1.4 ...").decode()}))
+    assert pdf.shipping.label is not None and pdf.shipping.label.format == "pdf"
+
+
+@pytest.mark.parametrize(("label", "problem"), [
+    ("a string", "not an object"),
+    ({"format": "png", "data_base64": "aGVsbG8="}, "'png' is neither zpl nor pdf"),
+    ({"format": "zpl", "data_base64": "not base64!"}, "not valid base64"),
+    ({"format": "zpl", "data_base64": ""}, "empty"),
+    ({"format": "zpl"}, "empty"),
+    ({"format": "pdf", "data_base64": "aGVsbG8="}, "says pdf but is not a PDF"),
+])
+def test_an_unusable_carrier_label_leaves_the_order_readable_and_says_why(label: Any, problem: str) -> None:
+    order = parse_order(order_with("shipping.label", label))
+    assert order.shipping.label is None
+    assert order.shipping.label_problem is not None and problem in order.shipping.label_problem
+    assert order.order_number == "SO-100234"  # the station prints its own label instead
