@@ -141,7 +141,8 @@ class ZplTcpTarget(_ZplTarget):
             with socket.create_connection((self.host, self.port),
                                           timeout=self.timeout_s) as connection:
                 connection.sendall(zpl)
-                # Say we are done and let the printer close, so no byte is cut off.
+                # Half-close: the printer sees the end of the job; the send buffer is flushed
+                # before the FIN, so no byte is cut off (the printer never answers a label).
                 connection.shutdown(socket.SHUT_WR)
         except TimeoutError as exc:
             raise PrintError(f"{self.describe()} did not answer within "

@@ -93,8 +93,9 @@ class PrintQueue:
         try:
             where = self._targets(printer).send(document, subject, pdf, zpl)
         except (PrintError, OSError) as exc:
-            self._failed(job_id, str(exc))
-            return None, f"{document} for {subject} did not print: {exc} (it will be retried)"
+            message = f"{document} for {subject} did not print: {exc} (it will be retried)"
+            self._failed(job_id, message)
+            return None, message
         with self.db.unit_of_work() as s:
             row = s.get_one(PrintJobRow, job_id)
             row.state, row.printed_at, row.sent_to, row.last_error = "printed", datetime.now(UTC), where, None
@@ -122,7 +123,7 @@ class PrintQueue:
         if due:
             self.send(due)
         else:
-            self._publish(None)
+            self._publish(self._latest_error())
         if following is None:
             return IDLE_POLL_S
         return max(0.05, min(IDLE_POLL_S, (following - datetime.now(UTC)).total_seconds()))
@@ -132,10 +133,19 @@ class PrintQueue:
             return int(s.execute(select(func.count()).select_from(PrintJobRow).where(
                 PrintJobRow.station_id == self.station_id, PrintJobRow.state == "queued")).scalar_one())
 
+    def _latest_error(self) -> str | None:
+        """The error of the job that failed last, while it still waits: it stays on screen."""
+        with self.db.read() as s:
+            return s.execute(select(PrintJobRow.last_error).where(
+                PrintJobRow.station_id == self.station_id, PrintJobRow.state == "queued",
+                PrintJobRow.last_error.is_not(None)).order_by(PrintJobRow.id.desc()).limit(1)
+            ).scalar_one_or_none()
+
     def _publish(self, error: str | None) -> None:
         self.on_status(self.waiting(), error)
 
     def start(self) -> None:
+        self._stop.clear()  # a stopped queue may be started again
         self._thread = threading.Thread(target=self._run, name="print-queue", daemon=True)
         self._thread.start()
 

@@ -63,6 +63,22 @@ def test_a_failed_job_stays_queued_and_prints_once_the_printer_is_back(db: Datab
     assert queue.waiting() == 0
 
 
+def test_the_error_stays_on_screen_while_the_job_waits_for_its_retry(db: Database) -> None:
+    printer, shown = SwitchablePrinter(), []
+    queue = PrintQueue(db, "PACK-01", lambda _name: printer,
+                       on_status=lambda waiting, error: shown.append((waiting, error)))
+    queue.send(queue.enqueue([PrintJob("label", "label-1", "SO-1", b"%PDF-1.4 x")]))
+    queue.run_once()  # nothing is due yet: the job waits out its backoff
+    assert shown[-1] == (1, "label-1 for SO-1 did not print: printer is off (it will be retried)")
+    with db.unit_of_work() as s:
+        for row in s.execute(select(PrintJobRow)).scalars():
+            row.next_attempt_at = row.created_at
+    printer.on = True
+    queue.run_once()
+    queue.run_once()
+    assert shown[-1] == (0, None)
+
+
 @pytest.fixture
 def station(tmp_path: Path) -> Iterator[Station]:
     config = replace(validate({"database": {"url": f"sqlite:///{tmp_path / 's.db'}"},

@@ -121,8 +121,9 @@ def _label_pdf() -> bytes:
         station_id="PACK-01"))
 
 
-def _failures(calls: list[Status]) -> int:
-    return sum(1 for _waiting, error in calls if error)
+def _attempts(db: Database, job_id: int) -> int:
+    with db.read() as s:
+        return s.get_one(PrintJobRow, job_id).attempts
 
 
 def _rounds_after_a_restart(db: Database, target: PrintTarget, rounds: int = 5) -> Status:
@@ -159,7 +160,8 @@ def test_a_label_printer_down_at_first_gets_the_job_once_it_listens_and_never_tw
 
     queue.start()
     try:
-        statuses.wait_until("three failed retries", lambda calls: _failures(calls) >= 4)
+        calls = statuses.wait_until("three failed retries", lambda _calls: _attempts(db, ids[0]) >= 4)
+        assert all(error for _waiting, error in calls)  # the error stays on screen between retries
         assert queue.waiting() == 1  # still down: the job waits, nothing is lost
         raw_port = printer()
         assert raw_port.jobs(at_least=1) == [expected]
