@@ -1,4 +1,4 @@
-"""Code 128 barcodes drawn as vector bars on a reportlab canvas.
+"""Code 128 and GS1-128 barcodes drawn as vector bars on a reportlab canvas.
 
 Bars come from python-barcode's encoder; widths are whole printer dots at 203 dpi so that
 thermal label printers reproduce every module exactly and scanners read them.
@@ -10,12 +10,17 @@ import itertools
 from collections.abc import Sequence
 from typing import Any
 
-from barcode.codex import Code128
+from barcode.codex import Code128, Gs1_128
 from barcode.errors import BarcodeError
+from biip import ParseError
+from biip.gs1_messages import GS1Message
+from biip.sscc import Sscc
 from reportlab.pdfbase import pdfmetrics
 
 from printing.fonts import register_fonts
 
+GS = "\x1d"  # the separator after a variable-length GS1 field, as scanners report it
+FNC1 = Gs1_128.FNC1_CHAR  # how python-barcode's encoder is told to put FNC1
 DOT_PT = 72.0 / 203.0  # one dot of a 203 dpi thermal printer, in points
 QUIET_MODULES = 10  # the minimum quiet zone Code 128 asks for, on each side
 DEFAULT_HEIGHT_PT = 36.0
@@ -27,8 +32,33 @@ DEFAULT_TEXT_PT = 8.0
 BAR_INSET_PT = 0.1 * DOT_PT
 
 
-def code128_pattern(value: str) -> str:
-    """The module pattern ("1" = bar) of `value`, start/check/stop included."""
+def sscc_element(tracking: str) -> str | None:
+    """`tracking` when it is an SSCC with its AI 00 (20 digits, valid check digit), else None.
+
+    Such a number (DHL's parcel numbers, for one) is printed as GS1-128, so that a scanner
+    reports it as a GS1 element string."""
+    if len(tracking) != 20 or not tracking.isdigit() or not tracking.startswith("00"):
+        return None
+    try:
+        Sscc.parse(tracking[2:])
+    except ParseError:
+        return None
+    return tracking
+
+
+def gs1_text(element_string: str) -> str:
+    """The human-readable form of a GS1 element string: `(00)340434161094042557`."""
+    try:
+        return GS1Message.parse(element_string).as_hri()
+    except ParseError as exc:
+        raise ValueError(f"{element_string!r} is not a GS1 element string: {exc}") from exc
+
+
+def code128_pattern(value: str, *, gs1: bool = False) -> str:
+    """The module pattern ("1" = bar) of `value`, start/check/stop included.
+
+    With `gs1`, `value` is a GS1 element string (GS between variable-length fields) and the
+    symbol is GS1-128: FNC1 after the start character and in place of each GS."""
     if not value:
         raise ValueError("a Code 128 barcode needs a non-empty value")
     outside = sorted({ch for ch in value if ord(ch) > 127})
@@ -38,26 +68,28 @@ def code128_pattern(value: str) -> str:
         )
     try:
         # A fresh encoder each time: python-barcode keeps charset state between builds.
-        built: list[str] = Code128(value).build()
+        encoder = Gs1_128(value.replace(GS, FNC1)) if gs1 else Code128(value)
+        built: list[str] = encoder.build()
     except (BarcodeError, KeyError, RuntimeError, ValueError) as exc:
         raise ValueError(f"cannot encode {value!r} as Code 128: {exc}") from exc
     return str(built[0])
 
 
-def code128_width(value: str, *, module_dots: int = 2) -> float:
+def code128_width(value: str, *, module_dots: int = 2, gs1: bool = False) -> float:
     """Width in points of the symbol including both quiet zones."""
-    modules = len(code128_pattern(value)) + 2 * QUIET_MODULES
+    modules = len(code128_pattern(value, gs1=gs1)) + 2 * QUIET_MODULES
     return modules * _module_pt(module_dots)
 
 
-def fit_module_dots(value: str, max_width: float, choices: Sequence[int] = (3, 2)) -> int:
+def fit_module_dots(value: str, max_width: float, choices: Sequence[int] = (3, 2), *,
+                    gs1: bool = False) -> int:
     """The widest module (in dots) among `choices` whose symbol fits `max_width` points."""
     for dots in sorted(choices, reverse=True):
-        if code128_width(value, module_dots=dots) <= max_width:
+        if code128_width(value, module_dots=dots, gs1=gs1) <= max_width:
             return dots
     raise ValueError(
         f"barcode {value!r} is too long: it needs "
-        f"{code128_width(value, module_dots=min(choices)):.0f} pt, "
+        f"{code128_width(value, module_dots=min(choices), gs1=gs1):.0f} pt, "
         f"only {max_width:.0f} pt available"
     )
 
@@ -85,13 +117,15 @@ def draw_code128(
     height_pt: float = DEFAULT_HEIGHT_PT,
     text: bool | str = True,
     font_size: float = DEFAULT_TEXT_PT,
+    gs1: bool = False,
 ) -> float:
     """Draw `value` with its bottom-left corner (quiet zone and text included) at x, y.
 
-    `text` True prints the value under the bars; a string prints that string instead.
+    `text` True prints the value under the bars (a GS1 element string in its readable form
+    with the AIs in parentheses); a string prints that string instead. `gs1` draws GS1-128.
     Returns the width drawn, quiet zones included.
     """
-    pattern = code128_pattern(value)
+    pattern = code128_pattern(value, gs1=gs1)
     module = _module_pt(module_dots)
     width = (len(pattern) + 2 * QUIET_MODULES) * module
     band = text_band_pt(font_size) if text else 0.0
@@ -108,7 +142,7 @@ def draw_code128(
                         length * module - 2 * BAR_INSET_PT, height_pt, stroke=0, fill=1)
         position += length
     if text:
-        label = value if text is True else str(text)
+        label = (gs1_text(value) if gs1 else value) if text is True else str(text)
         font = register_fonts().regular
         size = _fit_size(label, font, font_size, width)
         canvas.setFont(font, size)

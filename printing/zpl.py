@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import unicodedata
 
-from printing.barcodes import QUIET_MODULES, code128_pattern
+from printing.barcodes import QUIET_MODULES, code128_pattern, gs1_text
 
 DPI = 203
 HEX_INDICATOR = "\\"
@@ -108,30 +108,33 @@ def fit_lines(value: str, max_height: int, min_height: int, max_width: int,
     return min_height, wrap(value, min_height, max_width, max_lines)
 
 
-def code128_dots(value: str, module: int) -> int:
+def code128_dots(value: str, module: int, *, gs1: bool = False) -> int:
     """Width in dots of `value` as Code 128 with `module`-dot modules, quiet zones included."""
-    return (len(code128_pattern(value)) + 2 * QUIET_MODULES) * module
+    return (len(code128_pattern(value, gs1=gs1)) + 2 * QUIET_MODULES) * module
 
 
-def fit_module(value: str, max_width: int, choices: tuple[int, ...] = (3, 2)) -> int:
+def fit_module(value: str, max_width: int, choices: tuple[int, ...] = (3, 2), *,
+               gs1: bool = False) -> int:
     """The widest module (in dots) among `choices` whose symbol fits `max_width` dots."""
     for module in sorted(choices, reverse=True):
-        if code128_dots(value, module) <= max_width:
+        if code128_dots(value, module, gs1=gs1) <= max_width:
             return module
     raise ValueError(f"barcode {value!r} is too long: it needs "
-                     f"{code128_dots(value, min(choices))} dots, only {max_width} available")
+                     f"{code128_dots(value, min(choices), gs1=gs1)} dots, only {max_width} available")
 
 
 def code128(value: str, x: int, y: int, height: int, module: int, *,
-            interpretation: bool = True) -> str:
+            interpretation: bool = True, gs1: bool = False) -> str:
     """`value` as Code 128 (`^BC`, automatic subsets) with its quiet zone starting at (x, y).
 
-    ValueError when `value` cannot be Code 128 (empty, not ASCII), as for the PDF labels.
+    With `gs1`, `value` is a GS1 element string drawn as GS1-128: `^BC` mode D puts FNC1 in
+    and prints the AIs in parentheses. ValueError when `value` cannot be encoded, as for PDF.
     """
-    code128_pattern(value)
+    code128_pattern(value, gs1=gs1)
     line = "Y" if interpretation else "N"
+    mode, data = ("D", gs1_text(value)) if gs1 else ("A", value)
     return (f"^FO{x + QUIET_MODULES * module},{y}^BY{module}"
-            f"^BCN,{height},{line},N,N,A" + field(value))
+            f"^BCN,{height},{line},N,N,{mode}" + field(data))
 
 
 def pdf_to_gfa(pdf: bytes, dpi: int = DPI, threshold: int = 128) -> bytes:

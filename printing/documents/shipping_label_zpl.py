@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from printing import zpl
+from printing.barcodes import sscc_element
 from printing.documents.common import format_weight, locality_lines
 from printing.model import Address, ShippingLabel
 
@@ -80,14 +81,16 @@ def _footer(parts: list[str], label: ShippingLabel) -> int:
 
 def _barcodes(parts: list[str], label: ShippingLabel, bottom: int) -> int:
     """Order number at the bottom, tracking number above it; returns the space's top."""
-    codes = [(label.order_number, "ORDER", 100 if label.tracking_number else 150)]
+    codes = [(label.order_number, "ORDER", 100 if label.tracking_number else 150, False)]
     if label.tracking_number:
-        codes.append((label.tracking_number, "TRACKING", 180))
-    for value, caption, bar_height in codes:
-        module = zpl.fit_module(value, INNER)
-        x = MARGIN + (INNER - zpl.code128_dots(value, module)) // 2
+        # An SSCC goes as GS1-128, as carriers print it; any other number as plain Code 128.
+        gs1 = sscc_element(label.tracking_number) is not None
+        codes.append((label.tracking_number, "TRACKING", 180, gs1))
+    for value, caption, bar_height, gs1 in codes:
+        module = zpl.fit_module(value, INNER, gs1=gs1)
+        x = MARGIN + (INNER - zpl.code128_dots(value, module, gs1=gs1)) // 2
         top = bottom - bar_height - 40  # the bars, then the printer's line of text
-        parts.append(zpl.code128(value, x, top, bar_height, module))
+        parts.append(zpl.code128(value, x, top, bar_height, module, gs1=gs1))
         parts.append(zpl.text(MARGIN, top - 30, caption, 22))
         bottom = top - 42
     parts.append(zpl.box(MARGIN, bottom, INNER, 4, 4))

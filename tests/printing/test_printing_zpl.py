@@ -122,7 +122,7 @@ def test_shipping_label_content(label_factory: Label) -> None:
                      "Zoë Müller", "Hauptstraße 5", "10115 Berlin", "DE", "ORDER", "TRACKING"):
         assert expected in decoded
     barcodes = re.findall(r"\^BC[^\^]*\^FH\\\^FD(.*?)\^FS", program.decode())
-    assert barcodes == ["SO-100234", "00340434161094042557"]
+    assert barcodes == ["SO-100234", "(00)340434161094042557"]  # GS1-128: AIs in parentheses
 
 
 def test_shipping_label_without_tracking_has_one_barcode(label_factory: Label) -> None:
