@@ -1,11 +1,14 @@
-"""Shared fixtures for printing tests: rasterise PDFs, decode their barcodes, read their text."""
+"""Shared fixtures for printing tests: rasterise PDFs, decode their barcodes, read their text, and
+the CJK fallback font (installed: skipped locally without one, failed under CI; or configured away)."""
 
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -13,7 +16,9 @@ import pytest
 import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
+from reportlab.pdfbase import pdfmetrics
 
+from printing.fonts import FALLBACK_ENV, FALLBACK_HINT, FallbackFont, fallback_font
 from printing.model import Address, PackingSlip, ShippingLabel, SlipLine
 
 Pages = Callable[..., list[Image.Image]]
@@ -53,6 +58,69 @@ def read_codes() -> Callable[..., list[list[str]]]:
 @pytest.fixture
 def pdf_text() -> Callable[[bytes], list[str]]:
     return _text
+
+
+def _fonts_drawing(pdf: bytes, fragment: str) -> set[str]:
+    """The fonts of every text run that contains `fragment` ("AAAAAA+" subset prefixes removed)."""
+    fonts: set[str] = set()
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
+        if fragment in text and font is not None:
+            fonts.add(str(font.get("/BaseFont", "")).split("+")[-1])
+
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        page.extract_text(visitor_text=visit)
+    return fonts
+
+
+def _embedded_fonts(pdf: bytes) -> set[str]:
+    """The name of every font whose file the PDF carries, subset prefixes removed."""
+    names: set[str] = set()
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for reference in page["/Resources"]["/Font"].values():
+            font = reference.get_object()
+            descriptor = font.get("/FontDescriptor")
+            if descriptor is not None and "/FontFile2" in descriptor.get_object():
+                names.add(str(font["/BaseFont"]).split("+")[-1])
+    return names
+
+
+@pytest.fixture
+def fonts_drawing() -> Callable[[bytes, str], set[str]]:
+    return _fonts_drawing
+
+
+@pytest.fixture
+def embedded_fonts() -> Callable[[bytes], set[str]]:
+    return _embedded_fonts
+
+
+@pytest.fixture
+def cjk_font(monkeypatch: pytest.MonkeyPatch) -> FallbackFont:
+    """The CJK fallback font installed on this machine, found as the station finds it."""
+    monkeypatch.delenv(FALLBACK_ENV, raising=False)
+    font = fallback_font()
+    if font is None:
+        reason = f"no CJK fallback font installed: {FALLBACK_HINT}"
+        if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+            pytest.fail(f"CI is set but {reason}", pytrace=False)
+        pytest.skip(reason)
+    return font
+
+
+@pytest.fixture
+def cjk_pdf_font(cjk_font: FallbackFont) -> str:
+    """The name the fallback font has in a PDF (its PostScript name)."""
+    face = pdfmetrics.getFont(cjk_font.name).face  # a .ttc's font is suffixed with its index
+    return str((face.name + face.subfontNameX).decode("ascii"))
+
+
+@pytest.fixture
+def no_fallback_font(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Configure the fallback font search to an empty folder: a station without CJK fonts."""
+    empty = tmp_path / "no-fonts"
+    empty.mkdir()
+    monkeypatch.setenv(FALLBACK_ENV, str(empty))
 
 
 def make_address(name: str = "Zoë Müller", **changes: str | None) -> Address:
