@@ -123,6 +123,19 @@ class BackendClient:
             raise BackendDataError("backend answered POST /v1/events without a results list")
         return PostResult(200, results, retry_after)
 
+    def request_shipment(self, request: dict[str, Any]) -> dict[str, Any] | None:
+        """POST /v1/shipments: the carrier's label for one package; None when the backend has no
+        label service (404 or 501)."""
+        body = json.dumps(request, ensure_ascii=False).encode("utf-8")
+        response = self._request("POST", "/v1/shipments", data=body, allow_redirects=False,
+                                 headers={"Content-Type": "application/json"})
+        if response.status_code in (404, 501):
+            return None
+        self._raise_for(response)
+        if response.status_code != 201:
+            raise BackendDataError(f"backend answered POST /v1/shipments with {response.status_code}")
+        return _json_object(response)
+
     def _get_optional(self, path: str) -> dict[str, Any] | None:
         response = self._request("GET", path)
         if response.status_code == 404:
