@@ -11,11 +11,10 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
 from printing.barcodes import code128_height, code128_width, draw_code128, fit_module_dots
-from printing.documents.common import fit_text, page_size, truncate
+from printing.documents.common import draw_text, fit_text, page_size, split_lines, truncate
 from printing.fonts import FontNames, register_fonts
 
 MARGIN = 12 * mm
@@ -62,8 +61,7 @@ def render_command_sheet(commands: Sequence[tuple[str, str]], paper: str = "A4",
 def _draw_frame(canvas: Any, fonts: FontNames, title: str, page: int, pages: int) -> None:
     width, height = canvas._pagesize
     size, lines = fit_text(title, fonts.bold, 18, 10, width - 2 * MARGIN, max_lines=1)
-    canvas.setFont(fonts.bold, size)
-    canvas.drawString(MARGIN, height - MARGIN - 14, lines[0])
+    draw_text(canvas, MARGIN, height - MARGIN - 14, lines[0], fonts.bold, size)
     canvas.setFont(fonts.regular, 9)
     canvas.drawString(MARGIN, height - MARGIN - 30,
                       "Scan a barcode to run its command at the station.")
@@ -88,9 +86,9 @@ def _draw_cell(canvas: Any, fonts: FontNames, box: tuple[float, float, float], c
     draw_code128(canvas, x + (cell_width - symbol_width) / 2, base, code,
                  module_dots=module_dots, height_pt=BAR_HEIGHT, font_size=CODE_TEXT_PT)
     text_width = cell_width - 2 * CELL_PADDING
-    lines = simpleSplit(meaning, fonts.bold, MEANING_PT, text_width)[:3]
-    canvas.setFont(fonts.bold, MEANING_PT)
+    lines = split_lines(meaning, fonts.bold, MEANING_PT, text_width)[:3]
     for number, line in enumerate(lines):
         baseline = base - 6 - MEANING_PT * (1.25 * number + 1)
-        canvas.drawCentredString(x + cell_width / 2, baseline,
-                                 truncate(line, fonts.bold, MEANING_PT, text_width))
+        draw_text(canvas, x + cell_width / 2, baseline,
+                  truncate(line, fonts.bold, MEANING_PT, text_width), fonts.bold, MEANING_PT,
+                  align="centre")

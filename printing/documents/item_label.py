@@ -12,11 +12,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportlab.lib.units import inch
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from printing.barcodes import code128_width, draw_code128, fit_module_dots
-from printing.documents.common import fit_font_size, fit_text, format_datetime, truncate
+from printing.documents.common import (
+    draw_text,
+    fit_font_size,
+    fit_text,
+    format_datetime,
+    string_width,
+    truncate,
+)
 from printing.fonts import FontNames, register_fonts
 from printing.model import ItemLabel
 
@@ -98,8 +104,7 @@ def _draw_item(canvas: Any, fonts: FontNames, label: ItemLabel, top: float) -> f
     size, lines = fit_text(label.name, fonts.regular, 6.0, 5.0, INNER, max_lines=1,
                            floor=FLOOR_PT)
     baseline -= 1.5 + size
-    canvas.setFont(fonts.regular, size)
-    canvas.drawString(MARGIN, baseline, lines[0])
+    draw_text(canvas, MARGIN, baseline, lines[0], fonts.regular, size)
     return baseline - DESCENT * size
 
 
@@ -114,10 +119,9 @@ def _draw_barcode(canvas: Any, fonts: FontNames, label: ItemLabel, dots: int,
                  module_dots=dots, height_pt=bar_height, text=False)
     lpn = _fit(label.lpn, fonts.bold, LPN_PT, 5.0, INNER * 0.55, min_scale=0.85)
     _draw_text(canvas, fonts.bold, lpn, MARGIN, baseline)
-    room = INNER - pdfmetrics.stringWidth(lpn.text, fonts.bold, lpn.size) * lpn.scale - 4
+    room = INNER - string_width(lpn.text, fonts.bold, lpn.size) * lpn.scale - 4
     refs, size = _references(label, fonts.regular, room)
-    canvas.setFont(fonts.regular, size)
-    canvas.drawRightString(MARGIN + INNER, baseline, refs)
+    draw_text(canvas, MARGIN + INNER, baseline, refs, fonts.regular, size, align="right")
 
 
 def _references(label: ItemLabel, font: str, room: float) -> tuple[str, float]:
@@ -125,7 +129,7 @@ def _references(label: ItemLabel, font: str, room: float) -> tuple[str, float]:
     both = " · ".join(part for part in (label.rma_number, label.order_number) if part)
     for text in (both, label.rma_number or label.order_number):
         size = fit_font_size(text, font, REFS_PT, FLOOR_PT, room)
-        if pdfmetrics.stringWidth(text, font, size) <= room:
+        if string_width(text, font, size) <= room:
             return text, size
     return truncate(text, font, FLOOR_PT, room), FLOOR_PT
 
@@ -133,7 +137,7 @@ def _references(label: ItemLabel, font: str, room: float) -> tuple[str, float]:
 def _fit(text: str, font: str, max_size: float, min_size: float, width: float, *,
          min_scale: float) -> _Fitted:
     """Condense down to `min_scale`, then shrink down to `min_size`, then cut."""
-    natural = pdfmetrics.stringWidth(text, font, max_size)
+    natural = string_width(text, font, max_size)
     if natural <= width:
         return _Fitted(text, max_size, 1.0)
     scale = max(min_scale, width / natural)
@@ -142,16 +146,8 @@ def _fit(text: str, font: str, max_size: float, min_size: float, width: float, *
 
 
 def _draw_text(canvas: Any, font: str, fitted: _Fitted, x: float, y: float) -> None:
-    # The horizontal scale is graphics state: restore it so later text is not condensed.
-    canvas.saveState()
-    text = canvas.beginText(x, y)
-    text.setFont(font, fitted.size)
-    text.setHorizScale(fitted.percent)
-    text.textOut(fitted.text)
-    canvas.drawText(text)
-    canvas.restoreState()
+    draw_text(canvas, x, y, fitted.text, font, fitted.size, scale=fitted.scale)
 
 
 def _draw_centred(canvas: Any, font: str, fitted: _Fitted, x: float, y: float) -> None:
-    width = pdfmetrics.stringWidth(fitted.text, font, fitted.size) * fitted.scale
-    _draw_text(canvas, font, fitted, x - width / 2, y)
+    draw_text(canvas, x, y, fitted.text, font, fitted.size, align="centre", scale=fitted.scale)

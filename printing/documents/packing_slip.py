@@ -22,15 +22,22 @@ from reportlab.platypus import (
 
 from printing.documents.common import (
     Code128Flowable,
+    TextLines,
     address_lines,
-    esc,
+    fits_plain,
     format_date,
     format_datetime,
     page_size,
+    paragraph,
 )
 from printing.documents.paged import GREY, RULE, STRIPE, PageFrame, render_pages
 from printing.fonts import FontNames, register_fonts
 from printing.model import PackingSlip, SlipLine
+
+SKU_WIDTH = 48 * mm
+QTY_WIDTH = 18 * mm
+CELL_PADDING = 6.0  # reportlab's default table cell padding, left and right
+SKU_INDENT = 8.0  # a kit component's SKU, under its kit's
 
 
 def render_packing_slip(slip: PackingSlip, paper: str = "A4") -> bytes:
@@ -63,7 +70,7 @@ class _Styles:
         self.component = ParagraphStyle("component", parent=base, leftIndent=14,
                                         textColor=GREY)
         self.component_sku = ParagraphStyle("component_sku", parent=self.component,
-                                            leftIndent=8)
+                                            leftIndent=SKU_INDENT)
 
 
 def _story(slip: PackingSlip, styles: _Styles, width: float) -> list[Flowable]:
@@ -74,22 +81,22 @@ def _story(slip: PackingSlip, styles: _Styles, width: float) -> list[Flowable]:
     ]
     if slip.inserts:
         story.append(Paragraph("Inserts included", styles.heading))
-        story.extend(Paragraph(f"☐ {esc(name)}", styles.body) for name in slip.inserts)
+        story.extend(paragraph(f"☐ {name}", styles.body) for name in slip.inserts)
     if slip.gift_message:
         story.append(Spacer(1, 4 * mm))
         story.append(_gift_box(slip.gift_message, styles, width))
     if slip.notes:
         story.append(KeepTogether([Paragraph("Notes", styles.heading),
-                                   Paragraph(_multiline(slip.notes), styles.body)]))
+                                   paragraph(slip.notes, styles.body)]))
     return story
 
 
 def _title_block(slip: PackingSlip, styles: _Styles, width: float) -> Table:
     code = Code128Flowable(slip.order_number, module_dots=3, height_pt=40, font_size=9)
     left = [
-        Paragraph("Packing slip", styles.title),
-        Paragraph(f"Order {esc(slip.order_number)}", styles.order),
-        Paragraph(f"Placed {format_date(slip.placed_at)}", styles.body),
+        TextLines("Packing slip", styles.title),
+        TextLines(f"Order {slip.order_number}", styles.order),
+        TextLines(f"Placed {format_date(slip.placed_at)}", styles.body),
     ]
     table = Table([[left, code]], colWidths=[width - code.width, code.width])
     table.setStyle(TableStyle([
@@ -102,11 +109,10 @@ def _title_block(slip: PackingSlip, styles: _Styles, width: float) -> Table:
 
 
 def _info_block(slip: PackingSlip, styles: _Styles, width: float) -> Table:
-    ship_to = [Paragraph("Ship to", styles.small), Paragraph(esc(slip.ship_to.name),
-                                                             styles.name)]
-    ship_to.extend(Paragraph(esc(line), styles.body) for line in address_lines(slip.ship_to))
+    ship_to = [TextLines("Ship to", styles.small), TextLines(slip.ship_to.name, styles.name)]
+    ship_to.extend(TextLines(line, styles.body) for line in address_lines(slip.ship_to))
     if slip.ship_to.phone:
-        ship_to.append(Paragraph(f"Tel. {esc(slip.ship_to.phone)}", styles.body))
+        ship_to.append(TextLines(f"Tel. {slip.ship_to.phone}", styles.body))
     facts = [
         ("Customer", slip.customer_name),
         ("Packages", str(slip.package_count)),
@@ -114,7 +120,7 @@ def _info_block(slip: PackingSlip, styles: _Styles, width: float) -> Table:
         ("Packed at", format_datetime(slip.packed_at)),
         ("Station", slip.station_id),
     ]
-    details = [[Paragraph(label, styles.small), Paragraph(esc(value), styles.body)]
+    details = [[TextLines(label, styles.small), TextLines(value, styles.body)]
                for label, value in facts]
     details_table = Table(details, colWidths=[22 * mm, width / 2 - 22 * mm])
     details_table.setStyle(TableStyle([
@@ -132,35 +138,54 @@ def _info_block(slip: PackingSlip, styles: _Styles, width: float) -> Table:
 
 
 def _lines_table(lines: tuple[SlipLine, ...], styles: _Styles, width: float) -> Table:
-    sku_width, qty_width = 48 * mm, 18 * mm
-    rows: list[list[Any]] = [[Paragraph("SKU", styles.bold), Paragraph("Item", styles.bold),
-                              Paragraph("Qty", styles.qty)]]
-    for line in lines:
-        sku_style = styles.component_sku if line.indent else styles.body
-        name = f"↳ {esc(line.name)}" if line.indent else esc(line.name)
-        rows.append([Paragraph(esc(line.sku), sku_style),
-                     Paragraph(name, styles.component if line.indent else styles.body),
-                     Paragraph(str(line.quantity), styles.qty)])
-    table = Table(rows, colWidths=[sku_width, width - sku_width - qty_width, qty_width],
-                  repeatRows=1)
+    widths = [SKU_WIDTH, width - SKU_WIDTH - QTY_WIDTH, QTY_WIDTH]
+    body = styles.body
+    # SKU and quantity are plain strings when they fit (no flowable to lay out: the table measures
+    # each cell three times, for row heights, the page split and drawing); names are TextLines.
+    rows: list[list[Any]] = [["SKU", "Item", "Qty"]]
     commands: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONT", (0, 0), (-1, -1), body.fontName, body.fontSize, body.leading),
+        ("FONT", (0, 0), (-1, 0), styles.bold.fontName, body.fontSize, body.leading),
+        ("FONT", (2, 0), (2, -1), styles.bold.fontName, body.fontSize, body.leading),
+        ("ALIGN", (2, 0), (2, -1), "RIGHT"),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
         ("LINEBELOW", (0, -1), (-1, -1), 0.5, RULE),
     ]
-    # Stripes on top-level lines only, so a kit and its components read as one block.
     shade = False
     for row, line in enumerate(lines, start=1):
+        rows.append(_line_row(line, styles, widths, commands, row))
+        # Stripes on top-level lines only, so a kit and its components read as one block.
         shade = shade if line.indent else not shade
         if shade:
             commands.append(("BACKGROUND", (0, row), (-1, row), STRIPE))
+    table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle(commands))
     return table
 
 
+def _line_row(line: SlipLine, styles: _Styles, widths: list[float],
+              commands: list[tuple[Any, ...]], row: int) -> list[Any]:
+    """The cells of one line; adds the table commands that set its plain string cells."""
+    body, padding = styles.body, 2 * CELL_PADDING
+    sku: Any = line.sku
+    if not fits_plain(line.sku, body.fontName, body.fontSize, widths[0] - padding - SKU_INDENT):
+        sku = TextLines(line.sku, styles.component_sku if line.indent else body)
+    elif line.indent:
+        commands.append(("LEFTPADDING", (0, row), (0, row), CELL_PADDING + SKU_INDENT))
+    if line.indent:
+        commands.append(("TEXTCOLOR", (0, row), (0, row), GREY))
+    quantity: Any = str(line.quantity)
+    if not fits_plain(quantity, styles.qty.fontName, body.fontSize, widths[2] - padding):
+        quantity = TextLines(quantity, styles.qty)
+    name = TextLines(f"↳ {line.name}" if line.indent else line.name,
+                     styles.component if line.indent else body)
+    return [sku, name, quantity]
+
+
 def _gift_box(message: str, styles: _Styles, width: float) -> Table:
-    box = Table([[[Paragraph("Gift message", styles.heading),
-                   Paragraph(_multiline(message), styles.body)]]], colWidths=[width])
+    box = Table([[[Paragraph("Gift message", styles.heading), paragraph(message, styles.body)]]],
+                colWidths=[width])
     box.setStyle(TableStyle([
         ("BOX", (0, 0), (-1, -1), 1, colors.black),
         ("LEFTPADDING", (0, 0), (-1, -1), 8),
@@ -170,6 +195,3 @@ def _gift_box(message: str, styles: _Styles, width: float) -> Table:
     ]))
     return box
 
-
-def _multiline(text: str) -> str:
-    return "<br/>".join(esc(line) for line in text.splitlines())

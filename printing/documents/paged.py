@@ -17,6 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
+from printing.documents.common import draw_text
 from printing.fonts import FontNames, register_fonts
 
 MARGIN_X = 18 * mm
@@ -83,15 +84,14 @@ def _draw_frame(canvas: Any, frame: PageFrame, fonts: FontNames, number: int, to
     width, height = canvas._pagesize
     top = height - 14 * mm
     canvas.saveState()
-    canvas.setFont(fonts.bold, 10)
-    canvas.drawString(MARGIN_X, top, frame.header_left)
-    canvas.setFont(fonts.regular, 9)
-    canvas.drawRightString(width - MARGIN_X, top, frame.header_right)
+    draw_text(canvas, MARGIN_X, top, frame.header_left, fonts.bold, 10)
+    draw_text(canvas, width - MARGIN_X, top, frame.header_right, fonts.regular, 9, align="right")
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.5)
     canvas.line(MARGIN_X, top - 2.5 * mm, width - MARGIN_X, top - 2.5 * mm)
     canvas.line(MARGIN_X, 14 * mm, width - MARGIN_X, 14 * mm)
     canvas.setFillColor(GREY)
-    canvas.drawString(MARGIN_X, 9 * mm, frame.title)
+    draw_text(canvas, MARGIN_X, 9 * mm, frame.title, fonts.regular, 9)
+    canvas.setFont(fonts.regular, 9)
     canvas.drawRightString(width - MARGIN_X, 9 * mm, f"page {number} of {total}")
     canvas.restoreState()

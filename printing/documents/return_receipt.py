@@ -24,7 +24,13 @@ from reportlab.platypus import (
 )
 
 from printing.barcodes import fit_module_dots
-from printing.documents.common import Code128Flowable, esc, format_datetime, page_size
+from printing.documents.common import (
+    Code128Flowable,
+    esc,
+    format_datetime,
+    page_size,
+    paragraph,
+)
 from printing.documents.paged import GREY, RULE, STRIPE, PageFrame, render_pages
 from printing.fonts import FontNames, register_fonts
 from printing.model import ReceiptLine, ReturnReceipt
@@ -105,10 +111,10 @@ def _title_block(receipt: ReturnReceipt, styles: _Styles, width: float) -> Table
                            height_pt=40, font_size=9)
     left: list[Flowable] = [Paragraph("Return receipt", styles.title)]
     if receipt.rma_number:
-        left.append(Paragraph(f"RMA {esc(receipt.rma_number)}", styles.ref))
-        left.append(Paragraph(f"Order {esc(receipt.order_number)}", styles.body))
+        left.append(paragraph(f"RMA {receipt.rma_number}", styles.ref))
+        left.append(paragraph(f"Order {receipt.order_number}", styles.body))
     else:
-        left.append(Paragraph(f"Order {esc(receipt.order_number)}", styles.ref))
+        left.append(paragraph(f"Order {receipt.order_number}", styles.ref))
         left.append(Paragraph(_inverted(UNANNOUNCED.upper()) + " no RMA", styles.flag))
     table = Table([[left, code]], colWidths=[width - code.width, code.width])
     table.setStyle(TableStyle([
@@ -139,7 +145,7 @@ def _info_block(receipt: ReturnReceipt, styles: _Styles, width: float) -> Table:
 
 def _facts(facts: list[tuple[str, str]], styles: _Styles, width: float) -> Table:
     label_width = 24 * mm
-    rows = [[Paragraph(label, styles.small), Paragraph(esc(value), styles.body)]
+    rows = [[Paragraph(label, styles.small), paragraph(value, styles.body)]
             for label, value in facts]
     table = Table(rows, colWidths=[label_width, width - label_width - 4 * mm])
     table.setStyle(TableStyle([
@@ -177,20 +183,20 @@ def _units_table(lines: tuple[ReceiptLine, ...], styles: _Styles, width: float) 
 
 
 def _unit_row(number: int, line: ReceiptLine, styles: _Styles) -> list[Any]:
-    item: list[Flowable] = [Paragraph(esc(line.sku), styles.cell_bold),
-                            Paragraph(esc(line.name), styles.cell)]
+    item: list[Flowable] = [paragraph(line.sku, styles.cell_bold),
+                            paragraph(line.name, styles.cell)]
     if line.serial:
-        item.append(Paragraph(f"S/N {esc(line.serial)}", styles.serial))
+        item.append(paragraph(f"S/N {line.serial}", styles.serial))
     if line.wrong_item:
         item.append(Paragraph(_inverted(f"⚠ {WRONG_ITEM}"), styles.cell_bold))
     defects = ", ".join(code.replace("_", " ") for code in line.defects) or "—"
     on_rma = Paragraph("expected", styles.cell) if line.expected else Paragraph(
         NOT_ON_RMA, styles.cell_bold)
     return [Paragraph(str(number), styles.cell_right), item,
-            Paragraph(esc(line.grade), styles.grade),
-            Paragraph(esc(line.disposition), styles.cell_bold),
-            Paragraph(esc(line.lpn), styles.code), on_rma,
-            Paragraph(esc(defects), styles.cell)]
+            paragraph(line.grade, styles.grade),
+            paragraph(line.disposition, styles.cell_bold),
+            paragraph(line.lpn, styles.code), on_rma,
+            paragraph(defects, styles.cell)]
 
 
 def _missing_section(receipt: ReturnReceipt, styles: _Styles,
@@ -201,7 +207,7 @@ def _missing_section(receipt: ReturnReceipt, styles: _Styles,
         return [heading, Paragraph(note, styles.body)]
     rows: list[list[Any]] = [[Paragraph(text, styles.cell_head)
                               for text in ("RMA line", "SKU", "Quantity")]]
-    rows.extend([Paragraph(esc(line_id), styles.cell), Paragraph(esc(sku), styles.cell_bold),
+    rows.extend([paragraph(line_id, styles.cell), paragraph(sku, styles.cell_bold),
                  Paragraph(str(quantity), styles.cell_right)]
                 for line_id, sku, quantity in receipt.missing)
     table = Table(rows, colWidths=[30 * mm, width - 30 * mm - 22 * mm, 22 * mm], repeatRows=1)
@@ -218,7 +224,7 @@ def _missing_section(receipt: ReturnReceipt, styles: _Styles,
 def _recommendation_box(recommendation: str, styles: _Styles, width: float) -> Table:
     reason = RECOMMENDATIONS.get(recommendation.strip().lower(), "")
     content: list[Flowable] = [
-        Paragraph(f"Refund recommendation: {esc(recommendation.upper())}", styles.verdict)]
+        paragraph(f"Refund recommendation: {recommendation.upper()}", styles.verdict)]
     if reason:
         content.append(Paragraph(reason, styles.body))
     content.append(Paragraph("A recommendation only: the refund is decided by the backend.",

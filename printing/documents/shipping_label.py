@@ -15,6 +15,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from printing.barcodes import code128_height, code128_width, draw_code128, fit_module_dots
 from printing.documents.common import (
+    draw_text,
     fit_font_size,
     fit_text,
     format_weight,
@@ -66,8 +67,8 @@ def _draw_notice(canvas: Any, fonts: FontNames, notice: str, top: float) -> floa
     canvas.rect(MARGIN, top - height, INNER, height, stroke=0, fill=1)
     size = fit_font_size(notice, fonts.bold, 15, 7, INNER - 12)
     canvas.setFillColorRGB(1, 1, 1)
-    canvas.setFont(fonts.bold, size)
-    canvas.drawCentredString(MARGIN + INNER / 2, top - height / 2 - size * 0.36, notice)
+    draw_text(canvas, MARGIN + INNER / 2, top - height / 2 - size * 0.36, notice, fonts.bold, size,
+              align="centre")
     canvas.setFillColorRGB(0, 0, 0)
     return top - height - 6
 
@@ -78,8 +79,7 @@ def _draw_carrier(canvas: Any, fonts: FontNames, label: ShippingLabel, top: floa
             (f"Weight {format_weight(label.weight_g)}", fonts.regular, 10.0, 50.0))
     for text, font, max_size, drop in rows:
         size, lines = fit_text(text, font, max_size, FLOOR_PT, text_width, max_lines=1)
-        canvas.setFont(font, size)
-        canvas.drawString(MARGIN, top - drop, lines[0])
+        draw_text(canvas, MARGIN, top - drop, lines[0], font, size)
     box_x = MARGIN + INNER - BOX_WIDTH
     canvas.setLineWidth(1.5)
     canvas.rect(box_x, top - 54, BOX_WIDTH, 54, stroke=1, fill=0)
@@ -94,9 +94,9 @@ def _draw_carrier(canvas: Any, fonts: FontNames, label: ShippingLabel, top: floa
 
 
 def _draw_footer(canvas: Any, fonts: FontNames, label: ShippingLabel) -> float:
-    canvas.setFont(fonts.regular, 8)
-    canvas.drawString(MARGIN, MARGIN, f"Station {label.station_id}")
-    canvas.drawRightString(MARGIN + INNER, MARGIN, f"Order {label.order_number}")
+    draw_text(canvas, MARGIN, MARGIN, f"Station {label.station_id}", fonts.regular, 8)
+    draw_text(canvas, MARGIN + INNER, MARGIN, f"Order {label.order_number}", fonts.regular, 8,
+              align="right")
     return MARGIN + 14
 
 
@@ -135,8 +135,7 @@ def _draw_address(canvas: Any, fonts: FontNames, address: Address, top: float,
         scale *= 0.9
     for text, font, size in placed:
         top -= size * 1.2
-        canvas.setFont(font, size)
-        canvas.drawString(MARGIN, top + size * 0.25, text)
+        draw_text(canvas, MARGIN, top + size * 0.25, text, font, size)
 
 
 def _address_spec(address: Address) -> list[_Line]:

@@ -58,3 +58,15 @@ def test_letter_paper_size() -> None:
 def test_a_code_too_long_to_scan_is_refused() -> None:
     with pytest.raises(ValueError, match="too long"):
         render_command_sheet([("CMD-" + "X" * 60, "far too long")])
+
+
+def test_cjk_meanings_print_in_the_fallback_font(
+    pdf_text: Text, fonts_drawing: Callable[[bytes, str], set[str]], cjk_pdf_font: str,
+    read_codes: Codes
+) -> None:
+    pdf = render_command_sheet([("CMD-COMPLETE", "Complete the order / 完成订单 / 주문 완료")],
+                               title="コマンド")
+    (text,) = pdf_text(pdf)
+    assert "完成订单" in text and "주문 완료" in text and "コマンド" in text
+    assert fonts_drawing(pdf, "完成订单") == {cjk_pdf_font}
+    assert read_codes(pdf, dpi=203) == [["CMD-COMPLETE"]]

@@ -126,3 +126,24 @@ def test_preview_shows_nothing_outside_the_margins(render_pages: Pages) -> None:
 def test_a_value_code_128_cannot_carry_is_refused() -> None:
     with pytest.raises(ValueError, match="not ASCII"):
         render_item_label(make_item_label(lpn="LPNØ0200000042"))
+
+
+def test_cjk_product_names_print_in_the_fallback_font(
+    pdf_text: Text, fonts_drawing: Callable[[bytes, str], set[str]], cjk_pdf_font: str,
+    render_pages: Pages, read_codes: Codes
+) -> None:
+    name = "茶杯 ティーカップ 찻잔 (Κούπα)"
+    pdf = render_item_label(make_item_label(name=name, disposition="再入库"))
+    (text,) = pdf_text(pdf)
+    assert name in text.splitlines() and "再入库" in text
+    assert fonts_drawing(pdf, "ティーカップ") == {cjk_pdf_font}
+    assert fonts_drawing(pdf, "再入库") == {cjk_pdf_font}
+    (image,) = render_pages(pdf, dpi=203)
+    _assert_blank_margins(image)
+    assert read_codes(pdf, dpi=203) == [["LPN00200000042"]]
+
+
+def test_without_a_cjk_font_the_label_still_prints(no_fallback_font: None,
+                                                  read_codes: Codes) -> None:
+    pdf = render_item_label(make_item_label(name="茶杯 ティーカップ 찻잔"))
+    assert read_codes(pdf, dpi=203) == [["LPN00200000042"]]

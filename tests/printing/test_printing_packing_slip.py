@@ -14,6 +14,8 @@ from printing.model import PackingSlip, SlipLine
 Slip = Callable[..., PackingSlip]
 Codes = Callable[..., list[list[str]]]
 Text = Callable[[bytes], list[str]]
+Fonts = Callable[[bytes, str], set[str]]
+Embedded = Callable[[bytes], set[str]]
 
 
 def test_order_number_barcode_decodes(slip_factory: Slip, read_codes: Codes) -> None:
@@ -84,11 +86,52 @@ def test_unknown_paper_is_refused(slip_factory: Slip) -> None:
         render_packing_slip(slip_factory(), "A5")
 
 
-def test_cjk_names_do_not_crash_yet(
-    slip_factory: Slip, address_factory: Callable[..., object], read_codes: Codes
+def _cjk_slip(slip_factory: Slip, address_factory: Callable[..., object]) -> PackingSlip:
+    return slip_factory(
+        customer_name="王小明", shop_name="北京商店", packed_by="김민준",
+        ship_to=address_factory("山田太郎", line1="カタカナ通り 1-2", city="서울", postcode="04524",
+                                country="KR"),
+        lines=(SlipLine("MUG-01", "茶杯 ティーカップ 찻잔 / Κούπα / Кружка", 1),
+               SlipLine("TEA-05", "Чай «Байкал»", 2, indent=True)),
+        gift_message="お誕生日おめでとう！\n생일 축하해, Ελένη",
+    )
+
+
+def test_names_in_chinese_japanese_and_korean_print_in_the_fallback_font(
+    slip_factory: Slip, address_factory: Callable[..., object], pdf_text: Text,
+    fonts_drawing: Fonts, embedded_fonts: Embedded, cjk_pdf_font: str, read_codes: Codes
 ) -> None:
-    slip = slip_factory(customer_name="李雷", ship_to=address_factory("李雷", city="北京"))
-    assert read_codes(render_packing_slip(slip)) == [["SO-100234"]]
+    pdf = render_packing_slip(_cjk_slip(slip_factory, address_factory))
+    (text,) = pdf_text(pdf)
+    for expected in ("王小明", "山田太郎", "カタカナ通り 1-2", "04524 서울", "김민준", "北京商店",
+                     "茶杯 ティーカップ 찻잔 / Κούπα / Кружка", "↳ Чай «Байкал»",
+                     "お誕生日おめでとう！", "생일 축하해, Ελένη"):
+        assert expected in text, expected
+    for cjk in ("王小明", "山田太郎", "カタカナ通り", "서울", "김민준", "北京商店", "ティーカップ",
+                "お誕生日おめでとう", "생일"):
+        assert fonts_drawing(pdf, cjk) == {cjk_pdf_font}, cjk
+    for other in ("Κούπα", "Байкал", "Ελένη", "04524", "MUG-01"):
+        assert all(font.startswith("DejaVuSans") for font in fonts_drawing(pdf, other)), other
+    assert cjk_pdf_font in embedded_fonts(pdf)
+    assert read_codes(pdf) == [["SO-100234"]]
+
+
+def test_the_fallback_font_is_embedded_only_when_a_name_needs_it(
+    slip_factory: Slip, embedded_fonts: Embedded, cjk_pdf_font: str
+) -> None:
+    fonts = embedded_fonts(render_packing_slip(slip_factory(customer_name="Ελένη Иванова")))
+    assert fonts == {"DejaVuSans", "DejaVuSans-Bold"}
+
+
+def test_without_a_cjk_font_the_slip_still_prints(
+    slip_factory: Slip, address_factory: Callable[..., object], no_fallback_font: None,
+    read_codes: Codes, pdf_text: Text, embedded_fonts: Embedded
+) -> None:
+    pdf = render_packing_slip(_cjk_slip(slip_factory, address_factory))
+    assert read_codes(pdf) == [["SO-100234"]]
+    (text,) = pdf_text(pdf)
+    assert "Κούπα / Кружка" in text and "↳ Чай «Байкал»" in text and "PACK-01" in text
+    assert embedded_fonts(pdf) == {"DejaVuSans", "DejaVuSans-Bold"}
 
 
 def test_optional_parts_are_left_out_when_empty(slip_factory: Slip, pdf_text: Text) -> None:

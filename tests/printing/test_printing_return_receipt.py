@@ -136,3 +136,22 @@ def test_paper_sizes(paper: str, size: tuple[int, int]) -> None:
 def test_unknown_paper_is_refused() -> None:
     with pytest.raises(ValueError, match='unknown paper "A5"'):
         render_return_receipt(make_receipt(), "A5")
+
+
+def test_cjk_names_print_in_the_fallback_font(
+    pdf_text: Text, fonts_drawing: Callable[[bytes, str], set[str]], cjk_pdf_font: str
+) -> None:
+    lines = (replace(BASE_LINES[0], name="茶杯 <ティーカップ> & 찻잔"), *BASE_LINES[1:])
+    receipt = make_receipt(customer_name="王小明", clerk="김민준", lines=lines)
+    pdf = render_return_receipt(receipt)
+    (text,) = pdf_text(pdf)
+    for expected in ("王小明", "김민준", "茶杯 <ティーカップ> & 찻잔"):
+        assert expected in text, expected
+    for cjk in ("王小明", "김민준", "ティーカップ"):
+        assert fonts_drawing(pdf, cjk) == {cjk_pdf_font}, cjk
+
+
+def test_without_a_cjk_font_the_receipt_still_prints(no_fallback_font: None,
+                                                     read_codes: Codes) -> None:
+    pdf = render_return_receipt(make_receipt(customer_name="王小明", clerk="김민준"))
+    assert read_codes(pdf, dpi=200) == [["RMA-5001"]]

@@ -16,6 +16,8 @@ Label = Callable[..., ShippingLabel]
 Codes = Callable[..., list[list[str]]]
 Text = Callable[[bytes], list[str]]
 Pages = Callable[..., list[Image.Image]]
+Fonts = Callable[[bytes, str], set[str]]
+Embedded = Callable[[bytes], set[str]]
 
 
 def test_page_is_4_by_6_inches(label_factory: Label) -> None:
@@ -98,11 +100,62 @@ def test_a_full_address_still_leaves_the_barcodes_readable(
     assert "Müller & Söhne Handels GmbH" in text and "Brandenburg" in text
 
 
-def test_cjk_names_do_not_crash_yet(label_factory: Label,
-                                    address_factory: Callable[..., Address],
-                                    read_codes: Codes) -> None:
-    pdf = render_shipping_label(label_factory(ship_to=address_factory("李雷", city="北京")))
-    assert read_codes(pdf) == [["00340434161094042557", "SO-100234"]]
+def _cjk_address(address_factory: Callable[..., Address]) -> Address:
+    return address_factory("王小明", company="山田商事株式会社 (カタカナ)", line1="세종대로 110",
+                           line2="김민준 귀하", city="서울", postcode="04524", country="KR",
+                           phone="+82 2 120")
+
+
+def test_names_in_chinese_japanese_and_korean_print_in_the_fallback_font(
+    label_factory: Label, address_factory: Callable[..., Address], pdf_text: Text,
+    fonts_drawing: Fonts, embedded_fonts: Embedded, cjk_pdf_font: str, read_codes: Codes,
+    render_pages: Pages
+) -> None:
+    pdf = render_shipping_label(label_factory(ship_to=_cjk_address(address_factory),
+                                              carrier="ヤマト運輸", service="宅急便"))
+    lines = pdf_text(pdf)[0].splitlines()
+    for expected in ("王小明", "山田商事株式会社 (カタカナ)", "세종대로 110", "김민준 귀하", "04524 서울",
+                     "ヤマト運輸", "宅急便"):
+        assert expected in lines, expected
+    for cjk in ("王小明", "山田商事株式会社", "세종대로", "김민준", "서울", "ヤマト運輸"):
+        assert fonts_drawing(pdf, cjk) == {cjk_pdf_font}, cjk
+    assert embedded_fonts(pdf) == {"DejaVuSans", "DejaVuSans-Bold", cjk_pdf_font}
+    assert read_codes(pdf, dpi=203) == [["00340434161094042557", "SO-100234"]]
+    (image,) = render_pages(pdf, dpi=203)
+    margin = round(8 * 203 / 72)
+    for box in ((0, 0, margin, image.height), (image.width - margin, 0, image.width,
+                                               image.height)):
+        assert image.crop(box).getextrema() == (255, 255), box
+
+
+def test_a_long_cjk_name_shrinks_to_fit_in_the_fallback_font(
+    label_factory: Label, address_factory: Callable[..., Address], pdf_text: Text,
+    cjk_font: object, render_pages: Pages
+) -> None:
+    name = "欧阳娜娜 山田花子 김민준 王小明 カタカナ商事株式会社"
+    pdf = render_shipping_label(label_factory(ship_to=address_factory(name)))
+    assert name in pdf_text(pdf)[0].replace("\n", " ")  # whole, perhaps over two lines
+    (image,) = render_pages(pdf, dpi=203)
+    margin = round(8 * 203 / 72)
+    assert image.crop((image.width - margin, 0, image.width, image.height)).getextrema() == (255, 255)
+
+
+def test_the_fallback_font_is_embedded_only_when_a_name_needs_it(
+    label_factory: Label, address_factory: Callable[..., Address], embedded_fonts: Embedded,
+    cjk_font: object
+) -> None:
+    pdf = render_shipping_label(label_factory(ship_to=address_factory("Ελένη Иванова")))
+    assert embedded_fonts(pdf) == {"DejaVuSans", "DejaVuSans-Bold"}
+
+
+def test_without_a_cjk_font_the_label_still_prints(
+    label_factory: Label, address_factory: Callable[..., Address], no_fallback_font: None,
+    read_codes: Codes, pdf_text: Text, embedded_fonts: Embedded
+) -> None:
+    pdf = render_shipping_label(label_factory(ship_to=_cjk_address(address_factory)))
+    assert read_codes(pdf, dpi=203) == [["00340434161094042557", "SO-100234"]]
+    assert "+82 2 120" in pdf_text(pdf)[0]
+    assert embedded_fonts(pdf) == {"DejaVuSans", "DejaVuSans-Bold"}
 
 
 def test_us_addresses_put_the_city_first(label_factory: Label,
