@@ -54,7 +54,8 @@ class OutboxEventView:
 @dataclass(frozen=True)
 class BackendView:
     state: BackendState
-    words: str  # what the panel says, e.g. "backend rejected the credentials"
+    words: str  # short, e.g. "backend rejected the credentials"
+    hint: str  # what follows from it, e.g. "sending stopped until the token changes or an operator retries"
     detail: str  # the relay's last message
     ok: bool
 
@@ -73,17 +74,23 @@ class SyncSnapshot:
 
 def backend_view(status: SyncStatus, configured: bool) -> BackendView:
     """The relay's status in words: reachable, unreachable, credentials rejected, offline…"""
+    message = status.message
     if not configured:
-        return BackendView("offline", "offline: no backend configured, events wait", status.message, False)
+        return BackendView("offline", "offline: no backend configured", "events wait in the outbox", message,
+                           False)
     if status.paused:
-        words = status.message.removesuffix(": sending stopped")
-        state: BackendState = "rejected" if "credentials" in words else "misconfigured"
-        return BackendView(state, f"{words}: sending stopped until retried", status.message, False)
+        words = message.removesuffix(": sending stopped")
+        if "credentials" in words:
+            return BackendView("rejected", words, "sending stopped until the token changes or an operator "
+                               "retries", message, False)
+        return BackendView("misconfigured", words, "sending stopped until the configuration is put right "
+                           "or an operator retries", message, False)
     if status.reachable is None:
-        return BackendView("connecting", "connecting…", status.message, False)
+        return BackendView("connecting", "connecting…", "", message, False)
     if status.reachable:
-        return BackendView("reachable", "backend reachable", status.message, True)
-    return BackendView("unreachable", "backend unreachable", status.message, False)
+        return BackendView("reachable", "backend reachable", "", message, True)
+    return BackendView("unreachable", "backend unreachable", f"{message}: trying again by itself", message,
+                       False)
 
 
 class SyncView:

@@ -24,7 +24,7 @@ from station.sync.relay import Relay, SyncStatus
 STATION = "PACK-01"
 GOOD = ["SO-100234", "SO-100235", "SO-100236"]  # orders of the demo data: the backend accepts them
 T0 = datetime(2026, 11, 22, 14, 0, 0, tzinfo=UTC)
-REACHABLE = BackendView("reachable", "backend reachable", "backend reachable", True)
+REACHABLE = BackendView("reachable", "backend reachable", "", "backend reachable", True)
 
 
 def record(db: Database, subjects: list[str], station: str = STATION) -> list[str]:
@@ -173,18 +173,22 @@ def test_export_writes_the_cloudevents_as_sent_with_state_and_error(
     assert [p.name for p in path.parent.iterdir()] == ["events.json"]  # no temporary file left
 
 
-@pytest.mark.parametrize("status, configured, state, words, ok", [
-    (SyncStatus(None, "offline: no backend configured", 0, 0), False, "offline", "offline", False),
-    (SyncStatus(None, "starting", 0, 0), True, "connecting", "connecting", False),
-    (SyncStatus(True, "backend reachable", 3, 0), True, "reachable", "backend reachable", True),
-    (SyncStatus(False, "backend error 502", 3, 0), True, "unreachable", "backend unreachable", False),
+@pytest.mark.parametrize("status, configured, state, words, hint", [
+    (SyncStatus(None, "offline: no backend configured", 0, 0), False, "offline",
+     "offline: no backend configured", "events wait in the outbox"),
+    (SyncStatus(None, "starting", 0, 0), True, "connecting", "connecting…", ""),
+    (SyncStatus(True, "backend reachable", 3, 0), True, "reachable", "backend reachable", ""),
+    (SyncStatus(False, "backend error 502", 3, 0), True, "unreachable", "backend unreachable",
+     "backend error 502: trying again by itself"),
     (SyncStatus(False, "backend rejected the credentials: sending stopped", 3, 0, paused=True), True,
-     "rejected", "backend rejected the credentials", False),
+     "rejected", "backend rejected the credentials",
+     "sending stopped until the token changes or an operator retries"),
     (SyncStatus(False, "backend URL or API version is wrong: sending stopped", 3, 0, paused=True), True,
-     "misconfigured", "backend URL or API version is wrong", False),
+     "misconfigured", "backend URL or API version is wrong",
+     "sending stopped until the configuration is put right or an operator retries"),
 ])
 def test_backend_state_in_words(status: SyncStatus, configured: bool, state: str, words: str,
-                                ok: bool) -> None:
+                                hint: str) -> None:
     view = backend_view(status, configured)
-    assert (view.state, view.ok) == (state, ok)
-    assert view.words.startswith(words) and view.detail == status.message
+    assert (view.state, view.words, view.hint, view.detail) == (state, words, hint, status.message)
+    assert view.ok == (state == "reachable")
