@@ -17,7 +17,7 @@ from station.cli import main as cli_main
 def _run_window(app: Any, screenshot: str | None) -> int:
     from ui.app import run_window
 
-    return run_window(app.core, screenshot=Path(screenshot) if screenshot else None)
+    return run_window(app, screenshot=Path(screenshot) if screenshot else None)  # a bootstrap.Station
 
 
 def _check_display() -> None:

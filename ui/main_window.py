@@ -1,6 +1,7 @@
 """The main window: assembles the top bar, the screen for the current mode, the status bar and the scan input.
 
-It draws what the bridge delivers and sends what is scanned to the core; nothing more.
+It draws what the bridge delivers and sends what is scanned to the core; nothing more. The sync
+panel, opened from the status bar, takes the screen's place until closed or until the next scan.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from ui.placeholder_screen import PlaceholderScreen
 from ui.returns_screen import ReturnsScreen
 from ui.scan_input import ScanInput
 from ui.status_bar import StatusBar
+from ui.sync_panel import SyncPanel
 from ui.top_bar import TopBar
 from ui.wedge import KeyboardWedgeFilter
 
@@ -58,9 +60,11 @@ class MainWindow(QMainWindow):
         self.packing = PackingScreen()
         self.returns = ReturnsScreen(submit=core.submit_scan)  # the grade pad submits as if scanned
         self.handover = PlaceholderScreen("Hand-over is done on the hand-over screen.")
+        self.sync_panel = SyncPanel(core)
         self.screens = QStackedWidget()
-        for screen in (self.packing, self.returns, self.handover):
+        for screen in (self.packing, self.returns, self.handover, self.sync_panel):
             self.screens.addWidget(screen)
+        self._mode = "pack"
         self.status_bar = StatusBar()
         self.scan_input = ScanInput()
         self.setCentralWidget(
@@ -72,6 +76,8 @@ class MainWindow(QMainWindow):
         )
         self.wedge.install()
         self.scan_input.codeEntered.connect(self._submit_typed)
+        self.status_bar.syncClicked.connect(self.open_sync)
+        self.sync_panel.closeRequested.connect(self.close_sync)
         bridge.screenChanged.connect(self.show_screen)
         bridge.statusChanged.connect(self.show_status)
         self.show_screen(core.screen_state())
@@ -80,9 +86,10 @@ class MainWindow(QMainWindow):
     def show_screen(self, state: ScreenState) -> None:
         self.setWindowTitle(f"Station {state.station_id} {self._title_suffix}".rstrip())
         self.top_bar.render(state)
+        self._mode = state.mode
         screen = self._screen_for(state.mode)
         screen.render(state)
-        self.screens.setCurrentWidget(screen)
+        self.screens.setCurrentWidget(screen)  # a scan's result is seen: it closes the sync panel
         self.scan_input.render(state)  # a PIN prompt hides what is typed
         if self._cues.notice(state.feedback):
             screen.flash()
@@ -91,6 +98,24 @@ class MainWindow(QMainWindow):
     def show_status(self, status: StatusView) -> None:
         self.status_bar.render(status)
         self.packing.show_scale(status)
+        if self.sync_open:
+            self.sync_panel.status_changed(status)
+        self.reclaim_focus()
+
+    @property
+    def sync_open(self) -> bool:
+        return self.screens.currentWidget() is self.sync_panel
+
+    def open_sync(self) -> None:
+        """Show the sync panel in the screen's place; the scan input keeps the focus."""
+        if not self.sync_open:
+            self.sync_panel.reset()
+            self.screens.setCurrentWidget(self.sync_panel)
+        self.sync_panel.refresh()
+        self.reclaim_focus()
+
+    def close_sync(self) -> None:
+        self.screens.setCurrentWidget(self._screen_for(self._mode))
         self.reclaim_focus()
 
     def reclaim_focus(self) -> None:
@@ -107,6 +132,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.wedge.uninstall()
+        self.sync_panel.shutdown()
         super().closeEvent(event)
 
     def _screen_for(self, mode: str) -> PackingScreen | ReturnsScreen | PlaceholderScreen:

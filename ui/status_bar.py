@@ -1,9 +1,12 @@
-"""The status bar: scanner, backend, events waiting and printer, each green when fine, red when not."""
+"""The status bar: scanner, backend, events waiting and printer, each green when fine, red when not.
+
+A click on the backend or the events part opens the sync panel.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
 from station.services.views import StatusView
@@ -12,6 +15,8 @@ from ui import style
 
 class Part(QLabel):
     """One coloured part; a text too long for its width ends in "…" (the whole text is its tooltip)."""
+
+    clicked = Signal()
 
     def __init__(self, name: str) -> None:
         super().__init__()
@@ -36,6 +41,13 @@ class Part(QLabel):
         super().resizeEvent(event)
         self._elide()
 
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        event.accept()  # a label ignores presses; taking it makes the release come here
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):
+            self.clicked.emit()
+
     def _elide(self) -> None:
         width = self.contentsRect().width()
         self.setText(self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideRight, width))
@@ -43,6 +55,8 @@ class Part(QLabel):
 
 class StatusBar(QFrame):
     """Coloured parts (the scale's only at a station with one); `render` draws one `StatusView`."""
+
+    syncClicked = Signal()  # the backend or the events part: show the sync panel
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,6 +72,9 @@ class StatusBar(QFrame):
         self._layout.setSpacing(10)
         for part in (self.scanner, self.scale, self.backend, self.events, self.printer):
             self._layout.addWidget(part, 1)
+        for part in (self.backend, self.events):
+            part.setCursor(Qt.CursorShape.PointingHandCursor)
+            part.clicked.connect(self.syncClicked)
 
     def parts(self) -> tuple[Part, ...]:
         """The parts shown, left to right."""

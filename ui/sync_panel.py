@@ -1,0 +1,408 @@
+"""The sync panel: the backend's state, the outbox counts, dead letters and waiting events with their
+errors; retry and export. Every database call runs on one worker thread, never on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QHideEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station.services.sync_view import BackendView, OutboxEventView, SyncSnapshot
+from station.services.views import StatusView
+from ui import style
+from ui.checklist import ElidedLabel
+from ui.core_api import Core
+
+log = logging.getLogger(__name__)
+
+AskPath = Callable[[QWidget, str], "str | None"]  # (parent, suggested file) -> chosen path or None
+DEAD_COLUMNS = ("#", "Event", "Subject", "Time", "Tries", "Error")
+WAITING_COLUMNS = ("#", "Event", "Subject", "Time", "Tries", "Next try", "Last error")
+DEAD_ROW = "#ffebee"
+REFRESH_MS = 5000  # while open: attempts and errors change without the counts changing
+
+PANEL_STYLE = f"""
+QLabel#syncTitle {{ font-size: 24pt; font-weight: bold; }}
+QLabel#syncBackend {{ font-size: 18pt; font-weight: bold; color: #ffffff; border-radius: 8px;
+    background: {style.BAD_PART}; }}
+QLabel#syncBackend[state="reachable"] {{ background: {style.OK_PART}; }}
+QLabel#syncBackend[state="connecting"] {{ background: {style.WARN_PART}; color: #111111; }}
+QLabel#syncBackend[state="offline"] {{ background: #455a64; }}
+QLabel#syncCount {{ font-size: 17pt; font-weight: bold; border-radius: 8px; padding: 4px 14px;
+    background: {style.NEUTRAL_PART}; color: #111111; }}
+QLabel#syncCount[state="ok"] {{ background: {style.OK_PART}; color: #ffffff; }}
+QLabel#syncCount[state="bad"] {{ background: {style.BAD_PART}; color: #ffffff; }}
+QLabel#syncCount[state="waiting"] {{ background: #1565c0; color: #ffffff; }}
+QLabel#syncNotice {{ font-size: 16pt; font-weight: bold; }}
+QLabel#syncNotice[state="error"] {{ color: {style.BAD_PART}; }}
+QLabel#syncNotice[state="ok"] {{ color: {style.OK_PART}; }}
+QLabel#syncTableTitle {{ font-size: 17pt; font-weight: bold; }}
+QTableWidget {{ font-size: 14pt; }}
+QHeaderView::section {{ font-size: 13pt; }}
+QPushButton {{ font-size: 16pt; font-weight: bold; padding: 6px 18px; border-radius: 8px;
+    background: #ffffff; border: 2px solid #37474f; }}
+QPushButton:pressed {{ background: #bbdefb; }}
+QPushButton:disabled {{ color: #78909c; border-color: #b0bec5; }}
+QPushButton#syncRetry {{ background: {style.FOCUS}; color: #ffffff; border-color: #0d2c54; }}
+QPushButton#syncRetry:disabled {{ background: #b0bec5; color: #eceff1; border-color: #b0bec5; }}
+QPushButton#syncClose {{ background: #263238; color: #ffffff; border-color: #000000; }}
+"""
+
+
+def event_name(event_type: str) -> str:
+    """ "order.packed" for "station.order.packed": the column keeps its room for the subject."""
+    return event_type.removeprefix("station.")
+
+
+def when(moment: datetime | None) -> str:
+    return moment.astimezone().strftime("%d %b %H:%M:%S") if moment else ""
+
+
+def next_try(event: OutboxEventView, backend: BackendView) -> str:
+    """When the relay will try this event again, as far as the station knows."""
+    if event.sending:
+        return "sending now"
+    if event.next_attempt is not None:
+        return when(event.next_attempt)
+    return {"reachable": "next round", "unreachable": "after a pause", "connecting": "soon",
+            "offline": "when online"}.get(backend.state, "after a retry")
+
+
+def counted(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+class _Jobs(QObject):
+    """Runs the panel's calls one after the other on a worker thread; results come back as a signal."""
+
+    finished = Signal(object, object)  # (on_done, result or the exception raised)
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-panel")
+        self.running = 0
+        self._closed = False
+        self.finished.connect(self._deliver)
+
+    def run(self, call: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
+        if self._closed:
+            return  # the window closed: a late status change has nothing to refresh
+        self.running += 1
+        self._pool.submit(self._call, call, on_done)
+
+    def shutdown(self) -> None:
+        self._closed = True
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _call(self, call: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
+        try:
+            result: Any = call()
+        except Exception as exc:  # shown in the panel; the station goes on
+            log.exception("a sync panel call failed")
+            result = exc
+        with contextlib.suppress(RuntimeError):  # the window is gone: nothing left to show it in
+            self.finished.emit(on_done, result)
+
+    def _deliver(self, on_done: Callable[[Any], None], result: Any) -> None:
+        self.running -= 1
+        on_done(result)
+
+
+def _table(name: str, columns: tuple[str, ...]) -> QTableWidget:
+    table = QTableWidget(0, len(columns))
+    table.setObjectName(name)
+    table.setHorizontalHeaderLabels(list(columns))
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the scan input keeps the focus
+    table.setWordWrap(False)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(len(columns) - 1, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def _label(name: str, text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setObjectName(name)
+    return label
+
+
+def _button(text: str, name: str) -> QPushButton:
+    button = QPushButton(text)
+    button.setObjectName(name)
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a click never takes the scan input's focus
+    return button
+
+
+def save_dialog(parent: QWidget, suggested: str) -> str | None:
+    path, _ = QFileDialog.getSaveFileName(parent, "Export events", suggested, "JSON (*.json)")
+    return path or None
+
+
+class SyncPanel(QFrame):
+    """Drawn from a `SyncSnapshot`; `closeRequested` asks the window for the scan screen back.
+
+    `ask_path` chooses the export file (a file dialog; tests give their own).
+    """
+
+    closeRequested = Signal()
+
+    def __init__(self, core: Core, parent: QWidget | None = None, *, ask_path: AskPath = save_dialog,
+                 export_dir: Path | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("syncPanel")
+        self.setStyleSheet(PANEL_STYLE)
+        self._core = core
+        self.ask_path = ask_path
+        self.export_dir = export_dir or Path.home()
+        self.snapshot: SyncSnapshot | None = None
+        self._jobs = _Jobs(self)
+        self._refreshing = self._refresh_again = False
+        self._seen: tuple[object, ...] = ()
+        self._timer = QTimer(self)
+        self._timer.setInterval(REFRESH_MS)
+        self._timer.timeout.connect(self.refresh)
+        self._build()
+
+    # -- layout --------------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.title = _label("syncTitle", "Events for the backend")
+        self.backend = ElidedLabel("syncBackend", margins=(14, 4))  # elided, never widening the window
+        self.close_button = _button("Back to scanning", "syncClose")
+        self.close_button.clicked.connect(self.closeRequested)
+        self.waiting_count, self.delivered_count, self.dead_count = (_label("syncCount") for _ in range(3))
+        self.notice = ElidedLabel("syncNotice", margins=(8, 0))
+        self._acted = False  # the notice says what the last retry or export did, until the panel reopens
+        self.retry_button = _button("Retry dead letters", "syncRetry")
+        self.retry_button.clicked.connect(self.retry)
+        self.retry_button.setToolTip("The chosen dead letters, else all of them, are sent again, with the "
+                                     "same ids and bodies; a stopped relay starts sending again")
+        self.export_button = _button("Export…", "syncExport")
+        self.export_button.setToolTip("Every event not delivered yet, waiting or dead, to a JSON file")
+        self.export_button.clicked.connect(self.export)
+        self.dead_title, self.waiting_title = ElidedLabel("syncTableTitle"), ElidedLabel("syncTableTitle")
+        self.dead_table = _table("deadTable", DEAD_COLUMNS)
+        self.dead_table.itemSelectionChanged.connect(self._show_retry)
+        self.waiting_table = _table("waitingTable", WAITING_COLUMNS)
+        self.waiting_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 12, 20, 12)
+        layout.setSpacing(8)
+        layout.addLayout(_row(self.title, self.backend, self.close_button, stretch=self.backend))
+        layout.addLayout(_row(self.waiting_count, self.delivered_count, self.dead_count, self.notice,
+                              stretch=self.notice))
+        layout.addLayout(_row(self.dead_title, self.retry_button, self.export_button,
+                              stretch=self.dead_title))
+        layout.addWidget(self.dead_table, 1)
+        layout.addWidget(self.waiting_title)
+        layout.addWidget(self.waiting_table, 1)
+        self.render_empty()
+
+    # -- reading --------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Read the outbox again (on the worker thread); a refresh asked for meanwhile runs once after."""
+        if self._refreshing:
+            self._refresh_again = True
+            return
+        self._refreshing = True
+        self._jobs.run(self._core.sync_snapshot, self._refreshed)
+
+    def status_changed(self, status: StatusView) -> None:
+        """Refresh when the backend or the outbox counts changed (not on every scale reading)."""
+        seen = (status.backend, status.backend_ok, status.events_waiting, status.dead_letters)
+        if seen != self._seen:
+            self._seen = seen
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._timer.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._timer.stop()
+
+    def busy(self) -> bool:
+        """A call is on its way (tests wait for this to end)."""
+        return self._jobs.running > 0
+
+    def shutdown(self) -> None:
+        """Wait for the call under way; the window calls this when it closes."""
+        self._timer.stop()
+        self._jobs.shutdown()
+
+    def _refreshed(self, result: SyncSnapshot | Exception) -> None:
+        self._refreshing = False
+        if isinstance(result, Exception):
+            self.show_notice(f"Could not read the outbox: {result}", "error")
+        else:
+            self.render(result)
+        if self._refresh_again:
+            self._refresh_again = False
+            self.refresh()
+
+    # -- drawing --------------------------------------------------------------------------------------
+    def render_empty(self) -> None:
+        """Before the first snapshot arrives."""
+        self.backend.show_text("reading the outbox…")
+        style.set_state(self.backend, "state", "connecting")
+        for label, text in ((self.waiting_count, "Waiting"), (self.delivered_count, "Delivered"),
+                            (self.dead_count, "Dead letters")):
+            label.setText(f"{text} …")
+        self.dead_title.show_text("Dead letters")
+        self.waiting_title.show_text("Waiting to be sent")
+        self._show_retry()
+
+    def render(self, snap: SyncSnapshot) -> None:  # type: ignore[override]
+        self.snapshot = snap
+        self.backend.show_text(snap.backend.words)
+        style.set_state(self.backend, "state", snap.backend.state)
+        if not self._acted:
+            self.show_notice(snap.backend.hint, "plain" if snap.backend.ok else "error", acted=False)
+        counts = snap.counts
+        waiting = "waiting" if counts.pending else "none"
+        self._set_count(self.waiting_count, f"Waiting {counts.pending}", waiting)
+        self._set_count(self.delivered_count, f"Delivered {counts.delivered}", "ok")
+        self._set_count(self.dead_count, f"Dead letters {counts.dead}", "bad" if counts.dead else "ok")
+        self.dead_title.show_text(list_title("Dead letters: refused by the backend", len(snap.dead_letters),
+                                           counts.dead))
+        self.waiting_title.show_text(list_title("Waiting to be sent", len(snap.waiting), counts.pending))
+        chosen = set(self.selected_dead())
+        _fill(self.dead_table, [_dead_cells(e) for e in snap.dead_letters], snap.dead_letters, DEAD_ROW)
+        _fill(self.waiting_table, [_waiting_cells(e, snap.backend) for e in snap.waiting], snap.waiting, None)
+        for row, event in enumerate(snap.dead_letters):  # a refresh keeps the supervisor's choice
+            if event.id in chosen:
+                self.dead_table.selectRow(row)
+        self._show_retry()
+
+    def show_notice(self, text: str, state: str, *, acted: bool = True) -> None:
+        """A line beside the counts: what the backend's state means, or what an action did."""
+        self._acted = acted
+        self.notice.show_text(text)
+        style.set_state(self.notice, "state", state)
+
+    def reset(self) -> None:
+        """Opened again: no choice made, no action's result shown."""
+        self._acted = False
+        self.dead_table.clearSelection()
+        self.show_notice("", "plain", acted=False)
+
+    def selected_dead(self) -> list[str]:
+        """The ids of the dead letters chosen in the table, in its order."""
+        rows = sorted({index.row() for index in self.dead_table.selectedIndexes()})
+        items = (self.dead_table.item(row, 0) for row in rows)
+        return [str(item.data(Qt.ItemDataRole.UserRole)) for item in items if item is not None]
+
+    @staticmethod
+    def _set_count(label: QLabel, text: str, state: str) -> None:
+        label.setText(text)
+        style.set_state(label, "state", state)
+
+    def _show_retry(self) -> None:
+        snap, chosen = self.snapshot, len(self.selected_dead())
+        dead = snap.counts.dead if snap else 0
+        stopped = snap is not None and snap.backend.state in ("rejected", "misconfigured", "unreachable")
+        if chosen:
+            self.retry_button.setText(f"Retry {chosen} selected")
+        else:
+            self.retry_button.setText("Retry dead letters" if dead or not stopped else "Retry sending")
+        self.retry_button.setEnabled(not self.busy() and (dead > 0 or stopped))
+        self.export_button.setEnabled(snap is not None and snap.counts.pending + dead > 0)
+
+    # -- acting ---------------------------------------------------------------------------------------
+    def retry(self) -> None:
+        """The chosen dead letters (else all) back to the queue; sending starts again at once."""
+        ids = self.selected_dead() or None
+        core = self._core
+        self.retry_button.setEnabled(False)
+        self._jobs.run(lambda: (core.retry_dead_letters(ids), core.sync_snapshot()), self._retried)
+
+    def _retried(self, result: tuple[int, SyncSnapshot] | Exception) -> None:
+        if isinstance(result, Exception):
+            self.show_notice(f"Retry failed: {result}", "error")
+            self._show_retry()
+            return
+        moved, snap = result
+        self.dead_table.clearSelection()
+        self.render(snap)
+        text = f"{counted(moved, 'dead letter', 'dead letters')} queued again: sending now" if moved \
+            else "Sending again now"
+        self.show_notice(text, "ok")
+
+    def export(self) -> None:
+        """Every event not delivered yet, to a JSON file the supervisor chooses."""
+        station = self.snapshot.station_id if self.snapshot else "station"
+        suggested = self.export_dir / f"events-{station}-{datetime.now():%Y%m%d-%H%M%S}.json"
+        path = self.ask_path(self, str(suggested))
+        if not path:
+            return
+        core = self._core
+        self._jobs.run(lambda: core.export_events(path), lambda result: self._exported(path, result))
+
+    def _exported(self, path: str, result: int | Exception) -> None:
+        if isinstance(result, Exception):
+            self.show_notice(f"Export failed: {result}", "error")
+        else:
+            self.show_notice(f"Exported {counted(result, 'event', 'events')} to {path}", "ok")
+
+
+def list_title(title: str, shown: int, total: int) -> str:
+    return f"{title} ({total})" if shown >= total else f"{title} (the first {shown} of {total})"
+
+
+def _dead_cells(event: OutboxEventView) -> list[str]:
+    return [str(event.stationseq), event_name(event.type), event.subject, when(event.time),
+            str(event.attempts), event.error or ""]
+
+
+def _waiting_cells(event: OutboxEventView, backend: BackendView) -> list[str]:
+    return [str(event.stationseq), event_name(event.type), event.subject, when(event.time),
+            str(event.attempts), next_try(event, backend), event.error or ""]
+
+
+def _fill(table: QTableWidget, rows: list[list[str]], events: tuple[OutboxEventView, ...],
+          background: str | None) -> None:
+    table.setRowCount(len(rows))
+    for r, (cells, event) in enumerate(zip(rows, events, strict=True)):
+        for c, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            item.setToolTip(text if c < len(cells) - 1 else f"{event.type} {event.id}\n{text}".rstrip())
+            if c in (0, 4):
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if background:
+                item.setBackground(QColor(background))
+            table.setItem(r, c, item)
+        first = table.item(r, 0)
+        if first is not None:
+            first.setData(Qt.ItemDataRole.UserRole, event.id)
+
+
+def _row(*widgets: QWidget, stretch: QWidget) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.setSpacing(10)
+    for widget in widgets:
+        row.addWidget(widget, 1 if widget is stretch else 0)
+    return row
