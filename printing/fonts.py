@@ -25,11 +25,12 @@ FONT_DIR = Path(__file__).resolve().parents[1] / "resources" / "fonts"
 REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
 FALLBACK_ENV = "STATION_FALLBACK_FONT"
-FALLBACK_HINT = ("install a CJK font such as fonts-wqy-microhei or fonts-wqy-zenhei, "
-                 f"or set {FALLBACK_ENV} to a .ttf or .ttc file")
+FALLBACK_HINT = ("install a TrueType CJK font such as fonts-wqy-microhei or fonts-wqy-zenhei "
+                 f"(Noto CJK's OpenType outlines cannot be embedded), or set {FALLBACK_ENV} "
+                 "to a .ttf or .ttc file")
 # One character of each script the fallback is for: Han, kana, Hangul.
 _PROBES = "王カ김"
-_MAX_TRIES = 8  # candidate files parsed at most, best coverage first
+_MAX_LOADS = 8  # fonts parsed at most (refusing one is quick), best coverage first
 _SUFFIXES = (".ttf", ".ttc", ".otf")  # reportlab reads TrueType outlines only: most .otf are refused
 _CJK_FILE = re.compile(
     r"wqy|droidsansfallback|cjk|sourcehan|uming|ukai|msyh|msjh|simsun|simhei|mingliu|malgun|gulim|"
@@ -163,16 +164,20 @@ def _neutral(ch: str) -> bool:
 def _find_fallback(config: str) -> FallbackFont | None:
     """The loadable candidate covering most of Han, kana and Hangul; registered with reportlab."""
     best: tuple[int, TTFont, Path, int] | None = None
-    for tries, (path, index) in enumerate(_candidates(config)):
-        if tries >= _MAX_TRIES:
-            break
+    refused: set[Path] = set()
+    loaded = 0
+    for path, index in _candidates(config):
+        if path in refused:
+            continue  # another font of a refused collection: refused too (e.g. CFF outlines)
         font = _load(path, index)
         if font is None:
+            refused.add(path)
             continue
         score = sum(ord(ch) in font.face.charToGlyph for ch in _PROBES)
         if score and (best is None or score > best[0]):
             best = (score, font, path, index)
-        if score == len(_PROBES):
+        loaded += 1
+        if score == len(_PROBES) or loaded >= _MAX_LOADS:
             break
     if best is None:
         log.warning("no fallback font for Chinese, Japanese or Korean: %s", FALLBACK_HINT)
