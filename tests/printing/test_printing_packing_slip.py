@@ -6,9 +6,12 @@ import io
 from collections.abc import Callable
 
 import pytest
+from PIL import Image
 from pypdf import PdfReader
+from reportlab.lib.units import mm
 
-from printing.documents.packing_slip import render_packing_slip
+from printing.documents.common import string_width
+from printing.documents.packing_slip import QTY_WIDTH, SKU_WIDTH, render_packing_slip
 from printing.model import PackingSlip, SlipLine
 
 Slip = Callable[..., PackingSlip]
@@ -139,3 +142,50 @@ def test_optional_parts_are_left_out_when_empty(slip_factory: Slip, pdf_text: Te
     (text,) = pdf_text(render_packing_slip(slip))
     assert "Gift message" not in text and "Inserts included" not in text
     assert "Notes" not in text
+
+
+def _text_positions(pdf: bytes) -> list[tuple[str, float]]:
+    """Every text run on the first page with the x it starts at."""
+    runs: list[tuple[str, float]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            runs.append((text.strip(), cm[4] + tm[4] * cm[0]))
+
+    PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
+    return runs
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_long_skus_and_names_wrap_inside_their_columns(
+    paper: str, slip_factory: Slip, address_factory: Callable[..., object], pdf_text: Text,
+    render_pages: Callable[..., list[Image.Image]]
+) -> None:
+    sku = "SKU-" + "X" * 36  # 40 characters without a space: cut between characters
+    name = " ".join(["Maximilian Alexander Theodor Schwarzenbe"] * 3)
+    ship_to = address_factory("Maximilian Alexander Theodor Schwarzenbe")
+    pdf = render_packing_slip(slip_factory(lines=(SlipLine(sku, name, 12),), ship_to=ship_to),
+                              paper)
+    (text,) = pdf_text(pdf)
+    assert sku not in text.splitlines() and sku in text.replace("\n", "")
+    assert name in " ".join(text.split())
+    assert "Ship to\nMaximilian Alexander Theodor\nSchwarzenbe\nHauptstraße 5" in text
+    page_width = float(PdfReader(io.BytesIO(pdf)).pages[0].mediabox.width)
+    item_column, qty_column = 18 * mm + SKU_WIDTH, page_width - 18 * mm - QTY_WIDTH
+    runs = _text_positions(pdf)
+    sku_runs = [(run, x) for run, x in runs if run.startswith(("SKU-", "XX"))]
+    name_runs = [(run, x) for run, x in runs if "Theodor" in run and x > item_column]
+    assert len(sku_runs) >= 2 and len(name_runs) >= 2
+    for run, x in sku_runs:
+        assert x + string_width(run, "DejaVuSans", 9.5) <= item_column, run
+    for run, x in name_runs:
+        assert x + string_width(run, "DejaVuSans", 9.5) <= qty_column, run
+    (page,) = render_pages(pdf, dpi=100)
+    margin = round(17 * mm * 100 / 72)
+    assert page.crop((page.width - margin, 0, page.width, page.height)).getextrema() == (255, 255)
+
+
+def test_kit_components_are_indented_under_their_kit(slip_factory: Slip) -> None:
+    x = dict(_text_positions(render_packing_slip(slip_factory())))
+    assert x["MUG-01"] > x["GIFTSET-1"] and x["TEA-05"] == x["MUG-01"]
+    assert x["↳ Mug"] > x["Gift set"] and x["↳ Tea"] == x["↳ Mug"]
