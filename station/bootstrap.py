@@ -18,6 +18,7 @@ from devices.scanner import SerialScanner
 from printing.targets import PrintTarget, parse_target
 from station.config import Config
 from station.domain.scan import Scan
+from station.services.carrier_labels import CarrierLabels
 from station.services.core import StationCore
 from station.services.desk import Desk, DeskParts
 from station.services.documents import DocumentPrinter
@@ -158,7 +159,8 @@ def build_station(config: Config, *, catalog_file: dict[str, Any] | None = None)
         catalog=catalog.current, orders=OrderLookup(db, client),
         packing=PackingService(db, config.station.id),
         printer=DocumentPrinter(queue, config.printers.document.paper), tolerances=config.scale,
-        audit=lambda *_: None, on_event_recorded=relay.wake))
+        audit=lambda *_: None, on_event_recorded=relay.wake,
+        labels=CarrierLabels(client, config.backend.request_labels)))
     orders = packing.p.orders
     returns = ReturnsDesk(ReturnsParts(
         station_id=config.station.id, catalog=catalog.current,

@@ -116,12 +116,12 @@ def parse_order(raw: Mapping[str, Any]) -> Order:
         total_amount=opt_str(total, "amount"), total_currency=opt_str(total, "currency"),
         lines=lines,
         shipping=Shipping(req_str(shipping, "carrier"), opt_str(shipping, "service") or "",
-                          opt_str(shipping, "tracking_number"), *_carrier_label(shipping.get("label"))),
+                          opt_str(shipping, "tracking_number"), *parse_carrier_label(shipping.get("label"))),
         gift_message=opt_str(raw, "gift_message"), notes=opt_str(raw, "notes"),
     )
 
 
-def _carrier_label(raw: Any) -> tuple[CarrierLabel | None, str | None]:
+def parse_carrier_label(raw: Any) -> tuple[CarrierLabel | None, str | None]:
     """The carrier label, or why it cannot be printed; a bad label never makes the order unreadable."""
     if raw is None:
         return None, None

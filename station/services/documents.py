@@ -6,6 +6,7 @@ Printing comes after the transaction that recorded the work: a printer that is o
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from printing.documents.packing_slip import render_packing_slip
@@ -15,6 +16,7 @@ from printing.model import Address, PackingSlip, ShippingLabel, SlipLine
 from station.domain.catalog import Catalog
 from station.domain.orders import Address as OrderAddress
 from station.domain.orders import CarrierLabel
+from station.services.carrier_labels import PackageShipping, own_shipping
 from station.services.print_queue import PrintJob, PrintOutcome, PrintQueue
 from station.workflows.packages import package_numbers
 from station.workflows.packed_event import inserted
@@ -31,7 +33,9 @@ class DocumentPrinter:
         self._paper = paper
 
     def packed_order_jobs(self, state: PackingState, catalog: Catalog, *, station_id: str,
-                          packed_by: str, packed_at: datetime | None = None) -> list[PrintJob]:
+                          packed_by: str, packed_at: datetime | None = None,
+                          shipping: Mapping[int, PackageShipping] | None = None) -> list[PrintJob]:
+        """The slip and one label per package: the carrier's as sent, else the station's own."""
         order = state.order
         packed_at = packed_at or datetime.now(UTC)
         ship_to = _address(order.ship_to)
@@ -45,16 +49,15 @@ class DocumentPrinter:
         jobs = [PrintJob("document", "packing-slip", order.order_number,
                          render_packing_slip(slip, self._paper))]
         for number in numbers:
-            carrier_label = order.shipping.label if number == 1 else None
-            if carrier_label is not None:
-                jobs.append(_carrier_label_job(order.order_number, number, carrier_label))
+            package = (shipping or {}).get(number) or own_shipping(order, number)
+            if package.label is not None:
+                jobs.append(_carrier_label_job(order.order_number, number, package.label))
                 continue
             label = ShippingLabel(
-                order_number=order.order_number, ship_to=ship_to, carrier=order.shipping.carrier,
-                service=order.shipping.service,
-                tracking_number=order.shipping.tracking_number if number == 1 else None,
+                order_number=order.order_number, ship_to=ship_to, carrier=package.carrier,
+                service=package.service, tracking_number=package.tracking_number,
                 package_no=number, package_count=len(numbers),
-                weight_g=state.package(number).weight_g, station_id=station_id)
+                weight_g=state.package(number).weight_g, station_id=station_id, notice=package.notice)
             # Both forms: a ZPL label printer gets native ZPL, any other target the PDF.
             jobs.append(PrintJob("label", f"label-{number}", order.order_number,
                                  render_shipping_label(label), render_shipping_label_zpl(label)))

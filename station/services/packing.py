@@ -5,7 +5,7 @@ the outbox event), committed before the screen shows it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -155,7 +155,8 @@ class PackingService:
 
     def complete(self, current: OpenOrder, catalog: Catalog, operator: Staff,
                  last_unit: Unit | None = None, override: dict[str, Any] | None = None,
-                 documents: Sequence[PrintJob] = ()) -> list[int]:
+                 documents: Sequence[PrintJob] = (),
+                 tracking: Mapping[int, tuple[str | None, str]] | None = None) -> list[int]:
         """Close the order: the last unit (if any), the session, the event, the audit row and the
         documents to print, at once. Returns the print jobs' ids."""
         now = datetime.now(UTC)
@@ -163,7 +164,8 @@ class PackingService:
         data = packed_event_data(
             state, catalog, station_id=self.station_id,
             operator={"badge": operator.badge, "name": operator.name}, packed_at=rfc3339(now),
-            duration_s=max(0, int((now - current.started_at).total_seconds())), override=override)
+            duration_s=max(0, int((now - current.started_at).total_seconds())), override=override,
+            tracking=tracking)
         with self.db.unit_of_work() as s:
             if last_unit is not None:
                 _add_unit(s, current.session_id, last_unit)

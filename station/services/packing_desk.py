@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Protocol
 
@@ -17,6 +17,7 @@ from station.config import ScaleSection
 from station.domain.catalog import Box, Catalog, Insert, Staff
 from station.domain.classify import ProductScan
 from station.services.approval import Approval
+from station.services.carrier_labels import CarrierLabels
 from station.services.documents import DocumentPrinter
 from station.services.feedback import error, ok, sentence, warn
 from station.services.packing import BeingPacked, OpenOrder, PackingService
@@ -69,6 +70,7 @@ class PackingParts:
     on_event_recorded: Callable[[], None]
     scale: Scale | None = None
     today: Callable[[], date] = date.today
+    labels: CarrierLabels = field(default_factory=lambda: CarrierLabels(None, request_labels=False))
 
 
 class PackingDesk:
@@ -291,14 +293,20 @@ class PackingDesk:
         state = current.state  # it holds the last unit already; `last_unit` is its row to write
         # The documents are rendered first and queued in the same transaction as the event:
         # a crash after the commit leaves them queued, never lost.
+        shipping = self.p.labels.for_order(state, catalog)
         self.last_jobs = self.p.printer.packed_order_jobs(state, catalog, station_id=self.p.station_id,
-                                                          packed_by=operator.name)
-        job_ids = self.p.packing.complete(current, catalog, operator, last_unit, override, self.last_jobs)
+                                                          packed_by=operator.name, shipping=shipping.packages)
+        tracking = {n: (p.tracking_number, p.carrier) for n, p in shipping.packages.items()}
+        job_ids = self.p.packing.complete(current, catalog, operator, last_unit, override, self.last_jobs,
+                                          tracking)
         self.current, self.asking = None, None
         self.p.on_event_recorded()
-        return self._print(state, job_ids, short=override is not None)
+        if shipping.waiting:
+            self.p.audit("label.waiting", state.order.order_number, {"packages": list(shipping.waiting)})
+        return self._print(state, job_ids, short=override is not None, problems=shipping.problems)
 
-    def _print(self, state: PackingState, job_ids: list[int], short: bool) -> Feedback:
+    def _print(self, state: PackingState, job_ids: list[int], short: bool,
+               problems: tuple[str, ...] = ()) -> Feedback:
         number = state.order.order_number
         outcome = self.p.printer.queue.send(job_ids)
         self.last_sent = outcome.sent
@@ -307,7 +315,9 @@ class PackingDesk:
         verb = "shipped short" if short else "packed"
         if outcome.errors:
             return warn(f"Order {number} {verb}, but printing failed",
-                        "; ".join(outcome.errors) + " (scan CMD-REPRINT)")
+                        "; ".join((*problems, *outcome.errors)) + " (scan CMD-REPRINT)")
+        if problems:
+            return warn(f"Order {number} {verb}", sentence("; ".join(problems)))
         return ok(f"Order {number} {verb}", "slip and labels printed: scan the next order")
 
     def reprint(self) -> Feedback:

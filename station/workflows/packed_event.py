@@ -12,18 +12,22 @@ from station.workflows.packing import PackingState, Unit, line_progress
 
 def packed_event_data(state: PackingState, catalog: Catalog, *, station_id: str,
                       operator: Mapping[str, str], packed_at: str, duration_s: int,
-                      override: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Every package with its items, the inserts put in and skipped, and what a short shipment lacks."""
+                      override: Mapping[str, Any] | None = None,
+                      tracking: Mapping[int, tuple[str | None, str]] | None = None) -> dict[str, Any]:
+    """Every package with its items, the inserts put in and skipped, and what a short shipment lacks.
+
+    `tracking` gives a package's (tracking number, carrier) from the label service; without it the
+    order's one tracking number goes with package 1 and the others have none."""
     order = state.order
     packages = []
     for number in package_numbers(state):
         package = state.package(number)
+        own = (order.shipping.tracking_number if number == 1 else None, order.shipping.carrier)
+        tracking_number, carrier = (tracking or {}).get(number, own)
         packages.append({
             "package_no": number, "box": package.box, "weight_g": package.weight_g,
             "expected_weight_g": expected_package_g(state, catalog, number),
-            # The order has one carrier tracking number; further packages get theirs from the carrier.
-            "tracking_number": order.shipping.tracking_number if number == 1 else None,
-            "carrier": order.shipping.carrier,
+            "tracking_number": tracking_number, "carrier": carrier,
             "items": packed_items(u for u in state.units if u.package_no == number),
         })
     return {

@@ -99,7 +99,7 @@ def test_a_zpl_label_printer_gets_native_zpl_with_escaped_fields(build: Build, t
         assert b"^GFA" not in program  # drawn by the printer, not a rasterised picture
         assert b"SO-100234" in program and b"Hauptstra" in program
     first = next(iter(labels.values()))
-    assert b"00340434161094042557" in first  # the tracking number, on package 1 only
+    assert b"(00)340434161094042557" in first  # the tracking number (GS1-128), on package 1 only
     assert len(files(tmp_path / "documents")) == 1  # the slip, as PDF
 
 
