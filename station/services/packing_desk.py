@@ -22,6 +22,7 @@ from station.services.documents import DocumentPrinter
 from station.services.feedback import error, ok, sentence, warn
 from station.services.packing import BeingPacked, OpenOrder, PackingService
 from station.services.print_queue import PrintJob
+from station.services.printable import order_texts, unprintable_warning
 from station.services.views import Feedback, grams
 from station.sync.catalog import LookupFailed, OrderLookup
 from station.workflows.checklist import confirm_insert, skip_next_insert
@@ -109,9 +110,12 @@ class PackingDesk:
         if supervisor is not None:
             self.p.audit("override.repack", number, {"supervisor": supervisor.badge, "reason": reason})
         verb = "Resumed" if self.current.resumed else "Order"
-        if order.shipping.label_problem:
-            return warn(f"{verb} {number}", f"{order.customer.name}: scan each item. "
-                        f"{sentence(order.shipping.label_problem)}: the station prints its own label")
+        label = order.shipping.label_problem
+        notes = [sentence(note) for note in (
+            label and f"{label}: the station prints its own label",
+            unprintable_warning(order_texts(order))) if note]
+        if notes:
+            return warn(f"{verb} {number}", ". ".join([f"{order.customer.name}: scan each item", *notes]))
         return ok(f"{verb} {number}", f"{order.customer.name}: scan each item")
 
     def put_aside(self, operator: Staff) -> Feedback:

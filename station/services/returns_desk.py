@@ -16,6 +16,7 @@ from station.services.approval import Approval
 from station.services.documents import DocumentPrinter
 from station.services.feedback import error, ok, sentence, warn
 from station.services.print_queue import PrintJob
+from station.services.printable import unprintable_warning
 from station.services.return_documents import item_label_job, receipt_job
 from station.services.returns import OpenReturn, ReturnBusy, ReturnsService
 from station.services.views import Feedback
@@ -92,6 +93,10 @@ class ReturnsDesk:
         rma = found.rma
         title = f"Return {rma.rma_number}" if rma.rma_number else f"Unannounced return of {rma.order_number}"
         verb = "Resumed: " if self.current.resumed else ""
+        unprintable = unprintable_warning([rma.customer.name])  # the receipt carries the name
+        if unprintable:
+            return warn(f"{verb}{title}",
+                        f"{rma.customer.name}: scan the first unit. {sentence(unprintable)}")
         return ok(f"{verb}{title}", f"{rma.customer.name}: scan the first unit")
 
     # -- units ---------------------------------------------------------------------------------------
