@@ -1,6 +1,6 @@
 """Fonts for printing: the bundled DejaVu Sans (Latin, Greek, Cyrillic), then for what it lacks (CJK) an
-installed fallback found on first need; STATION_FALLBACK_FONT names that fallback's .ttf/.ttc file, or a
-folder searched instead of the system's (fc-list and the usual font folders); an empty folder means none.
+installed fallback found on first need. STATION_FALLBACK_FONT names its .ttf or .ttc (first font) file, or a
+folder searched instead of the system's (fc-list and the usual font folders): an empty folder means none.
 """
 
 from __future__ import annotations
