@@ -13,7 +13,13 @@ from typing import Any
 from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
 
-from printing.barcodes import code128_height, code128_width, draw_code128, fit_module_dots
+from printing.barcodes import (
+    code128_height,
+    code128_width,
+    draw_code128,
+    fit_module_dots,
+    sscc_element,
+)
 from printing.documents.common import (
     draw_text,
     fit_font_size,
@@ -102,14 +108,16 @@ def _draw_footer(canvas: Any, fonts: FontNames, label: ShippingLabel) -> float:
 
 def _draw_barcodes(canvas: Any, fonts: FontNames, label: ShippingLabel, y: float) -> float:
     """Order number at the bottom, tracking number above it; returns the space's top."""
-    codes = [(label.order_number, "ORDER", 34.0 if label.tracking_number else 52.0, 9.0)]
+    codes = [(label.order_number, "ORDER", 34.0 if label.tracking_number else 52.0, 9.0, False)]
     if label.tracking_number:
-        codes.append((label.tracking_number, "TRACKING", 64.0, 10.0))
-    for value, caption, bar_height, text_size in codes:
-        dots = fit_module_dots(value, INNER, (3, 2))
-        width = code128_width(value, module_dots=dots)
+        # An SSCC goes as GS1-128, as carriers print it; any other number as plain Code 128.
+        gs1 = sscc_element(label.tracking_number) is not None
+        codes.append((label.tracking_number, "TRACKING", 64.0, 10.0, gs1))
+    for value, caption, bar_height, text_size, gs1 in codes:
+        dots = fit_module_dots(value, INNER, (3, 2), gs1=gs1)
+        width = code128_width(value, module_dots=dots, gs1=gs1)
         draw_code128(canvas, MARGIN + (INNER - width) / 2, y, value, module_dots=dots,
-                     height_pt=bar_height, font_size=text_size)
+                     height_pt=bar_height, font_size=text_size, gs1=gs1)
         y += code128_height(height_pt=bar_height, font_size=text_size) + 3
         canvas.setFont(fonts.regular, 7)
         canvas.drawString(MARGIN, y, caption)

@@ -98,7 +98,7 @@ def test_badge_to_delivered_event(tmp_path: Path, backend: Backend, pty_scanner:
     prints = sorted((tmp_path / "prints").iterdir())
     slip = next(p for p in prints if "-packing-slip-SO-100234" in p.name)
     label = next(p for p in prints if "-label-1-SO-100234" in p.name)
-    assert decode_all(label) == {"SO-100234", "00340434161094042557"}
+    assert decode_all(label) == {"SO-100234", "(00)340434161094042557"}  # the SSCC as GS1-128
     assert "SO-100234" in decode_all(slip)
     text = "".join(page.extract_text() for page in PdfReader(slip).pages)
     for expected in ("Zoë Müller", "Hauptstraße 5", "TSHIRT-BLK-M", "MUG-01", "TEA-05", "Happy birthday"):

@@ -26,14 +26,17 @@ def test_page_is_4_by_6_inches(label_factory: Label) -> None:
 
 
 @pytest.mark.parametrize("dpi", [203, 300])
-@pytest.mark.parametrize("tracking", ["00340434161094042557", "1Z999AA10123456784",
-                                      "9400111899223197428490"])
+@pytest.mark.parametrize(("tracking", "read"), [
+    ("00340434161094042557", "(00)340434161094042557"),  # an SSCC: GS1-128, read as a GS1 element string
+    ("1Z999AA10123456784", "1Z999AA10123456784"),
+    ("9400111899223197428490", "9400111899223197428490"),
+])
 def test_order_and_tracking_barcodes_decode(
-    dpi: int, tracking: str, label_factory: Label, read_codes: Codes
+    dpi: int, tracking: str, read: str, label_factory: Label, read_codes: Codes
 ) -> None:
     pdf = render_shipping_label(label_factory(order_number="SO-100234",
                                               tracking_number=tracking))
-    assert read_codes(pdf, dpi=dpi) == [sorted(["SO-100234", tracking])]
+    assert read_codes(pdf, dpi=dpi) == [sorted(["SO-100234", read])]
 
 
 def test_without_tracking_only_the_order_barcode(label_factory: Label, read_codes: Codes,
@@ -82,7 +85,7 @@ def test_forty_character_names_fit_the_label(
     for box in ((0, 0, margin, image.height), (image.width - margin, 0, image.width,
                                                image.height)):
         assert image.crop(box).getextrema() == (255, 255), box
-    assert read_codes(pdf, dpi=203) == [["00340434161094042557", "SO-100234"]]
+    assert read_codes(pdf, dpi=203) == [["(00)340434161094042557", "SO-100234"]]  # the SSCC as GS1-128
 
 
 def test_a_full_address_still_leaves_the_barcodes_readable(
@@ -120,7 +123,7 @@ def test_names_in_chinese_japanese_and_korean_print_in_the_fallback_font(
     for cjk in ("王小明", "山田商事株式会社", "세종대로", "김민준", "서울", "ヤマト運輸"):
         assert fonts_drawing(pdf, cjk) == {cjk_pdf_font}, cjk
     assert embedded_fonts(pdf) == {"DejaVuSans", "DejaVuSans-Bold", cjk_pdf_font}
-    assert read_codes(pdf, dpi=203) == [["00340434161094042557", "SO-100234"]]
+    assert read_codes(pdf, dpi=203) == [["(00)340434161094042557", "SO-100234"]]  # the SSCC as GS1-128
     (image,) = render_pages(pdf, dpi=203)
     margin = round(8 * 203 / 72)
     for box in ((0, 0, margin, image.height), (image.width - margin, 0, image.width,
@@ -153,7 +156,7 @@ def test_without_a_cjk_font_the_label_still_prints(
     read_codes: Codes, pdf_text: Text, embedded_fonts: Embedded
 ) -> None:
     pdf = render_shipping_label(label_factory(ship_to=_cjk_address(address_factory)))
-    assert read_codes(pdf, dpi=203) == [["00340434161094042557", "SO-100234"]]
+    assert read_codes(pdf, dpi=203) == [["(00)340434161094042557", "SO-100234"]]  # the SSCC as GS1-128
     assert "+82 2 120" in pdf_text(pdf)[0]
     assert embedded_fonts(pdf) == {"DejaVuSans", "DejaVuSans-Bold"}
 
