@@ -40,7 +40,7 @@ class DocumentPrinter:
         packed_at = packed_at or datetime.now(UTC)
         ship_to = _address(order.ship_to)
         numbers = package_numbers(state)
-        inserts = tuple(_insert_name(catalog, i["code"]) for i in inserted(state))
+        inserts = tuple(_insert_line(catalog, i["code"], i["quantity"]) for i in inserted(state))
         slip = PackingSlip(
             order_number=order.order_number, placed_at=order.placed_at or packed_at,
             customer_name=order.customer.name, ship_to=ship_to, lines=_slip_lines(state, catalog),
@@ -74,9 +74,10 @@ def _carrier_label_job(order_number: str, number: int, label: CarrierLabel) -> P
     return PrintJob("label", f"carrier-label-{number}", order_number, pdf, zpl)
 
 
-def _insert_name(catalog: Catalog, code: str) -> str:
+def _insert_line(catalog: Catalog, code: str, quantity: int) -> str:
     insert = catalog.inserts.get(code)
-    return insert.name if insert else code
+    name = insert.name if insert else code
+    return f"{name} × {quantity}" if quantity > 1 else name
 
 
 def _address(address: OrderAddress) -> Address:

@@ -256,5 +256,5 @@ def test_an_order_with_everything_in_two_boxes_with_a_corrected_weight(
     assert "PACKAGE 1 of 2" in pdf_text(label_1) and "PACKAGE 2 of 2" in pdf_text(label_2)
     slip_text = pdf_text(slip)
     for expected in ("Jürgen Weiß", "Schloßallee 7", "TSHIRT-BLK-M", "GIFTSET-1", "HEADPHONE-BT1",
-                     "VIP thank-you card", "Frohe Weihnachten!"):
+                     "VIP thank-you card", "Christmas chocolate (Lebkuchen) × 2", "Frohe Weihnachten!"):
         assert expected in slip_text, expected
