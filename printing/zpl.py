@@ -21,6 +21,17 @@ CHAR_WIDTH = 0.58
 _PLAIN = frozenset(chr(code) for code in range(0x20, 0x7F)) - {"^", "~", HEX_INDICATOR}
 
 
+# What the printer's resident font 0 is sure to have under ^CI28: Latin-1 and Latin Extended-A.
+# Text beyond it (Greek, Cyrillic, CJK) would print as blanks or boxes on many printers.
+FONT0_LAST = 0x017F
+
+
+def font0_prints(*texts: str | None) -> bool:
+    """Whether every character of `texts` prints in the printer's own font 0; when not, the label
+    goes to a ZPL printer as the rasterised PDF (drawn with the station's fonts) instead."""
+    return all(ord(ch) <= FONT0_LAST for text in texts if text for ch in text)
+
+
 def escape(text: str) -> str:
     """`text` for an `^FH\\` field: unsafe characters as `\\xx` hex of their UTF-8 bytes."""
     return "".join(

@@ -13,6 +13,7 @@ from printing.documents.packing_slip import render_packing_slip
 from printing.documents.shipping_label import render_shipping_label
 from printing.documents.shipping_label_zpl import render_shipping_label_zpl
 from printing.model import Address, PackingSlip, ShippingLabel, SlipLine
+from printing.zpl import font0_prints
 from station.domain.catalog import Catalog
 from station.domain.orders import Address as OrderAddress
 from station.domain.orders import CarrierLabel
@@ -58,14 +59,22 @@ class DocumentPrinter:
                 service=package.service, tracking_number=package.tracking_number,
                 package_no=number, package_count=len(numbers),
                 weight_g=state.package(number).weight_g, station_id=station_id, notice=package.notice)
-            # Both forms: a ZPL label printer gets native ZPL, any other target the PDF.
+            # Both forms: a ZPL label printer gets native ZPL, any other target the PDF. Text its
+            # own font lacks goes to a ZPL printer as the PDF rasterised instead.
+            native = render_shipping_label_zpl(label) if font0_prints(*_label_texts(label)) else None
             jobs.append(PrintJob("label", f"label-{number}", order.order_number,
-                                 render_shipping_label(label), render_shipping_label_zpl(label)))
+                                 render_shipping_label(label), native))
         return jobs
 
     def send(self, jobs: list[PrintJob]) -> PrintOutcome:
         """Queue the documents and try them at once; what fails is retried by the queue."""
         return self.queue.send(self.queue.enqueue(jobs))
+
+
+def _label_texts(label: ShippingLabel) -> list[str | None]:
+    to = label.ship_to
+    return [to.name, to.company, to.line1, to.line2, to.city, to.postcode, to.region, to.country,
+            label.carrier, label.service, label.notice]
 
 
 def _carrier_label_job(order_number: str, number: int, label: CarrierLabel) -> PrintJob:

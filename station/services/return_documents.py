@@ -8,6 +8,7 @@ from printing.documents.item_label import render_item_label
 from printing.documents.item_label_zpl import render_item_label_zpl
 from printing.documents.return_receipt import render_return_receipt
 from printing.model import ItemLabel, ReceiptLine, ReturnReceipt
+from printing.zpl import font0_prints
 from station.domain.catalog import Catalog
 from station.domain.returns import ReturnAuth
 from station.services.print_queue import PrintJob
@@ -19,7 +20,8 @@ def item_label_job(unit: GradedUnit, rma: ReturnAuth, catalog: Catalog, station_
     label = ItemLabel(lpn=unit.lpn, sku=unit.sku, name=product.name if product else unit.sku,
                       grade=unit.grade, disposition=unit.disposition, rma_number=rma.rma_number,
                       order_number=rma.order_number, station_id=station_id, printed_at=datetime.now(UTC))
-    return PrintJob("item", "lpn", unit.lpn, render_item_label(label), render_item_label_zpl(label))
+    native = render_item_label_zpl(label) if font0_prints(label.name, label.sku) else None
+    return PrintJob("item", "lpn", unit.lpn, render_item_label(label), native)
 
 
 def receipt_job(state: ReturnState, catalog: Catalog, station_id: str, clerk: str, paper: str,

@@ -298,3 +298,12 @@ def test_zpl_cups_target_sends_raw_to_lp(tmp_path: Path, monkeypatch: pytest.Mon
                           "\nexit 1\n")
     with pytest.raises(PrintError, match="raw queue zebra failed: lp: The printer or class"):
         ZplCupsTarget("zebra").send_zpl("carrier-label", "SO-1", ZPL)
+
+
+def test_font0_is_trusted_with_latin_only() -> None:
+    from printing.zpl import font0_prints
+
+    assert font0_prints("Zoë Müller", "Łódź", "Şişli", "Hauptstraße 5", None)
+    assert not font0_prints("Zoë", "Ελένη")
+    assert not font0_prints("Дмитрий")
+    assert not font0_prints("王小明")

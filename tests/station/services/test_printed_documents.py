@@ -36,7 +36,8 @@ Build = Callable[..., Station]
 def build(tmp_path: Path, database_url: str) -> Iterator[Build]:
     started: list[Station] = []
 
-    def make(label: str = "pdf", item: str = "pdf", carrier_label: dict[str, Any] | None = None) -> Station:
+    def make(label: str = "pdf", item: str = "pdf", carrier_label: dict[str, Any] | None = None,
+             name: str | None = None) -> Station:
         printers = {"label": {"target": f"{label}:{tmp_path / 'labels'}"},
                     "item": {"target": f"{item}:{tmp_path / 'items'}"},
                     "document": {"target": f"pdf:{tmp_path / 'documents'}"}}
@@ -46,9 +47,10 @@ def build(tmp_path: Path, database_url: str) -> Iterator[Build]:
         station.desk.packing.p.today = lambda: TODAY
         with station.db.unit_of_work() as session:
             for order in DATA["orders"]:
-                if order["order_number"] == "SO-100234" and carrier_label is not None:
+                if order["order_number"] == "SO-100234":
                     order = copy.deepcopy(order)
                     order["shipping"]["label"] = carrier_label
+                    order["ship_to"]["name"] = name or order["ship_to"]["name"]
                 cache_order(session, order)
             for rma in DATA["returns"]:
                 cache_return(session, rma)
@@ -101,6 +103,15 @@ def test_a_zpl_label_printer_gets_native_zpl_with_escaped_fields(build: Build, t
     first = next(iter(labels.values()))
     assert b"(00)340434161094042557" in first  # the tracking number (GS1-128), on package 1 only
     assert len(files(tmp_path / "documents")) == 1  # the slip, as PDF
+
+
+@pytest.mark.parametrize("name", ["Ελένη Παπαδοπούλου", "Дмитрий Иванов", "王小明"])
+def test_a_name_the_printers_own_font_lacks_goes_as_a_rasterised_label(build: Build, tmp_path: Path,
+                                                                       name: str) -> None:
+    """Font 0 of a ZPL printer is sure of Latin only: other scripts go drawn by the station's fonts."""
+    pack_so_100234(build(label="zpl", name=name))
+    [program] = files(tmp_path / "labels").values()
+    assert program.startswith(b"^XA^PW812^LL1218^FO0,0^GFA,")
 
 
 def test_a_carrier_zpl_label_goes_to_a_zpl_printer_byte_for_byte(build: Build, tmp_path: Path) -> None:
