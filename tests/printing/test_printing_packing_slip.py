@@ -62,9 +62,11 @@ def test_slip_shows_order_facts_inserts_gift_message_and_notes(
 def test_sixty_lines_flow_over_pages_each_numbered(
     slip_factory: Slip, pdf_text: Text, read_codes: Codes
 ) -> None:
-    slip = slip_factory(line_count=60)
+    name = "Maximilian Alexander Theodor Schwarzenbe"  # 40 characters
+    slip = slip_factory(line_count=60, customer_name=name)
     pdf = render_packing_slip(slip)
     pages = pdf_text(pdf)
+    assert name in " ".join(pages[0].split())
     assert len(pages) >= 2
     for number, text in enumerate(pages, start=1):
         assert f"page {number} of {len(pages)}" in text

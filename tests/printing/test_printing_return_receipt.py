@@ -98,11 +98,13 @@ def test_names_in_latin_greek_and_cyrillic_are_real_text(pdf_text: Text) -> None
         assert expected in text, expected
 
 
-def test_forty_units_flow_over_numbered_pages(read_codes: Codes, pdf_text: Text,
-                                              render_pages: Pages) -> None:
-    receipt = make_receipt(unit_count=40)
+def test_sixty_units_and_a_long_name_flow_over_numbered_pages(read_codes: Codes, pdf_text: Text,
+                                                              render_pages: Pages) -> None:
+    name = "Maximilian Alexander Theodor Schwarzenbe"  # 40 characters
+    receipt = make_receipt(unit_count=60, customer_name=name)
     pdf = render_return_receipt(receipt)
     pages = pdf_text(pdf)
+    assert name in " ".join(pages[0].split())
     assert len(pages) >= 2
     for number, text in enumerate(pages, start=1):
         assert f"page {number} of {len(pages)}" in text
