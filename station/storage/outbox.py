@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Executable, Table, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -56,7 +56,26 @@ def rfc3339(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def cloudevent(row: OutboxRow) -> dict[str, Any]:
+class StoredEvent(Protocol):
+    """The body fields of an outbox row: an OutboxRow, or a plain row of those columns (the relay)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def station_id(self) -> str: ...
+    @property
+    def stationseq(self) -> int: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def subject(self) -> str: ...
+    @property
+    def time(self) -> datetime: ...
+    @property
+    def data(self) -> dict[str, Any]: ...
+
+
+def cloudevent(row: StoredEvent) -> dict[str, Any]:
     """The CloudEvents 1.0 JSON of a stored event; the same row always gives the same body."""
     return {
         "specversion": "1.0",

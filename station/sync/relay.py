@@ -1,24 +1,40 @@
-"""The outbox relay: claims pending events under a lease, posts them in batches, records each result.
-
-A crash between the POST and the commit re-sends the same event (same id and body): the backend
-deduplicates on (source, id), so a fact is never lost and never counted twice.
-"""
+"""The outbox relay: claims a station's pending events under a lease, posts them in batches and
+records each result. A crash between the POST and the commit re-sends the same event (same id and
+body); the backend deduplicates on (source, id), so a fact is never lost and never counted twice."""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
 import random
+import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, cast
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    String,
+    Table,
+    bindparam,
+    func,
+    literal_column,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.orm import Session
 
 from station.storage.db import Database
 from station.storage.models import OutboxRow
-from station.storage.outbox import cloudevent, outbox_counts
+from station.storage.outbox import cloudevent
 from station.sync.client import BackendClient, BackendDataError, BackendError, BackendUnreachable
 
 LEASE = timedelta(seconds=120)
@@ -29,6 +45,15 @@ PAUSE_STATUSES = {401: "backend rejected the credentials", 403: "backend rejecte
                   404: "backend URL or API version is wrong", 405: "backend URL or API version is wrong",
                   410: "backend URL or API version is wrong", 415: "backend URL or API version is wrong"}
 
+Event = dict[str, Any]
+_Row = Row[*tuple[Any, ...]]
+_OUTBOX = cast(Table, OutboxRow.__table__)
+_COLUMNS = (_OUTBOX.c.id, _OUTBOX.c.station_id, _OUTBOX.c.stationseq, _OUTBOX.c.type, _OUTBOX.c.subject,
+            _OUTBOX.c.time, _OUTBOX.c.data, _OUTBOX.c.lease_owner, _OUTBOX.c.lease_until)
+# Results are marked with one statement per kind; dead letters each carry their own error.
+_MARK_DEAD = (update(_OUTBOX).where(_OUTBOX.c.id == bindparam("b_id"))
+              .values(state="dead", last_error=bindparam("b_error"), lease_owner=None, lease_until=None))
+
 
 @dataclass(frozen=True)
 class SyncStatus:
@@ -37,6 +62,12 @@ class SyncStatus:
     waiting: int
     dead: int
     paused: bool = False
+
+
+@dataclass(frozen=True)
+class _Claim:
+    events: list[Event] = field(default_factory=list)
+    held_s: float = 0.0  # > 0: another live relay of this station holds the next events this long
 
 
 class _Pause(Exception):
@@ -50,14 +81,19 @@ class _RetryAfter(BackendError):
 
 
 class Relay:
-    """Delivers the outbox of one station; `run_once` is one round, `start` runs rounds on a thread."""
+    """Delivers the outbox of one station; `run_once` is one round, `start` runs rounds on a thread.
+
+    Only one relay of a station sends at a time: another one (a second process on a shared database,
+    or a restart while the old process still runs) waits while the next events are leased. The lease
+    of a crashed process on this machine is taken over at once; any other lease only when it ends.
+    """
 
     def __init__(self, db: Database, client: BackendClient | None, *, station_id: str,
                  batch_size: int = 100, on_status: Callable[[SyncStatus], None] | None = None,
                  rng: Callable[[], float] = random.random) -> None:
         self.db, self.client, self.station_id = db, client, station_id
         self.batch_size = batch_size
-        self.owner = f"{station_id}:{uuid.uuid4().hex[:12]}"
+        self.owner = f"{station_id[:32]}@{host_tag()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.on_status = on_status or (lambda _s: None)
         self._rng = rng
         self._failures = 0
@@ -119,17 +155,7 @@ class Relay:
                           self._paused or "offline: no backend configured")
             return IDLE_POLL_S
         try:
-            while not self._stop.is_set():
-                ids = self._claim(self.batch_size)
-                if not ids:
-                    break
-                try:
-                    self._send(ids)
-                except Exception as exc:
-                    # Whatever of the batch is still leased goes back at once: else a connection
-                    # error or a bad answer would hold it back for LEASE, behind later events.
-                    self._unlease(ids, str(exc))
-                    raise
+            held = self._drain()
         except _Pause as pause:
             self._paused = str(pause)
             self._publish(False, f"{pause}: sending stopped")
@@ -140,18 +166,38 @@ class Relay:
             return busy.seconds
         except BackendError as exc:
             return self._backoff(str(exc))
+        if held:
+            self._publish(self.status.reachable, "another relay of this station is sending")
+            return min(held, IDLE_POLL_S)
         self._failures = 0
         self._publish(True, "backend reachable")
         return IDLE_POLL_S
 
-    def _send(self, ids: list[str]) -> None:
-        events = self._events(ids)
-        result = self.client.post_events(events) if self.client else None
-        assert result is not None
+    def _drain(self) -> float:
+        """Claim and send batches until none is left; > 0: another relay holds the next ones that long."""
+        after: int | None = None  # within a round, every event up to this stationseq is done
+        while not self._stop.is_set():
+            claim = self._claim(after)
+            if not claim.events:
+                return claim.held_s
+            try:
+                self._send(claim.events)
+            except Exception as exc:
+                # Whatever of the batch is still leased goes back at once: else a connection
+                # error or a bad answer would hold it back for LEASE, behind later events.
+                self._unlease([event["id"] for event in claim.events], str(exc))
+                raise
+            after = claim.events[-1]["stationseq"]
+        return 0.0
+
+    def _send(self, events: list[Event]) -> None:
+        ids = [event["id"] for event in events]
+        assert self.client is not None
+        result = self.client.post_events(events)
         if result.status == 200 and result.results is not None:
             self._record_results(ids, result.results)
         elif result.status in (400, 422, 413):
-            self._split(ids, result.status)
+            self._split(events, result.status)
         elif result.status in PAUSE_STATUSES:
             self._release(ids, f"backend answered {result.status}")
             raise _Pause(PAUSE_STATUSES[result.status])
@@ -159,73 +205,111 @@ class Relay:
             self._release(ids, f"backend busy ({result.status})")
             raise _RetryAfter(result.retry_after_s, f"backend busy ({result.status})")
         else:
-            self._release(ids, f"backend error {result.status}")
-            raise BackendUnreachable(f"backend error {result.status}")
+            message = (f"backend redirected ({result.status}), not followed: check backend.url"
+                       if 300 <= result.status < 400 else f"backend error {result.status}")
+            self._release(ids, message)
+            raise BackendUnreachable(message)
 
-    def _split(self, ids: list[str], status: int) -> None:
+    def _split(self, events: list[Event], status: int) -> None:
         if status == 413:
-            self.batch_size = max(1, min(self.batch_size, len(ids)) // 2)
-        if len(ids) == 1:
-            self._dead(ids[0], f"backend refused the event ({status})")
+            self.batch_size = max(1, min(self.batch_size, len(events)) // 2)
+        if len(events) == 1:
+            self._dead(events[0]["id"], f"backend refused the event ({status})")
             return
-        half = len(ids) // 2
-        for part in (ids[:half], ids[half:]):
+        half = len(events) // 2
+        for part in (events[:half], events[half:]):
+            self._renew([event["id"] for event in part])  # a search takes several requests
             self._send(part)
 
     # -- database ---------------------------------------------------------------------------------
-    def _claim(self, limit: int) -> list[str]:
+    def _claim(self, after: int | None) -> _Claim:
+        """Lease the next pending events in stationseq order, unless another live relay holds them."""
         now = datetime.now(UTC)
         with self.db.unit_of_work() as s:
-            query = (select(OutboxRow.id)
-                     .where(OutboxRow.station_id == self.station_id, OutboxRow.state == "pending",
-                            or_(OutboxRow.lease_until.is_(None), OutboxRow.lease_until < now))
-                     .order_by(OutboxRow.stationseq).limit(limit))
             if self.db.dialect == "postgresql":
-                query = query.with_for_update(skip_locked=True)
-            ids = list(s.execute(query).scalars())
-            if ids:
-                s.execute(update(OutboxRow).where(OutboxRow.id.in_(ids))
+                # Claims of one station take turns, so that two never both see the same rows free.
+                s.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                          {"key": f"station.outbox:{self.station_id}"})
+            rows = self._next_pending(s, after)
+            held = [row.lease_until for row in rows if self._held_by_other(row, now)]
+            if held:
+                return _Claim(held_s=max(0.1, (min(held) - now).total_seconds()))
+            if rows:
+                s.execute(update(_OUTBOX).where(_OUTBOX.c.id.in_([row.id for row in rows]))
                           .values(lease_owner=self.owner, lease_until=now + LEASE,
-                                  attempts=OutboxRow.attempts + 1))
-        return ids
+                                  attempts=_OUTBOX.c.attempts + 1))
+        return _Claim([cloudevent(row) for row in rows])
 
-    def _events(self, ids: list[str]) -> list[dict[str, object]]:
-        with self.db.read() as s:
-            rows = s.execute(select(OutboxRow).where(OutboxRow.id.in_(ids))
-                             .order_by(OutboxRow.stationseq)).scalars()
-            return [cloudevent(row) for row in rows]
+    def _next_pending(self, s: Session, after: int | None) -> Sequence[_Row]:
+        """The first `batch_size` pending events in stationseq order; `after`: the last batch's end."""
+        if after is not None:
+            # The stationseqs right after the last batch, read from the (station_id, stationseq)
+            # index alone: a bounded read on any database, whatever its statistics say.
+            window = s.execute(select(*_COLUMNS, _OUTBOX.c.state).where(
+                _OUTBOX.c.station_id == self.station_id, _OUTBOX.c.stationseq > after,
+                _OUTBOX.c.stationseq <= after + self.batch_size).order_by(_OUTBOX.c.stationseq)).all()
+            pending = [row for row in window if row.state == "pending"]
+            if pending:
+                return pending
+        return s.execute(select(*_COLUMNS).where(_OUTBOX.c.state == "pending", self._this_station())
+                         .order_by(_OUTBOX.c.stationseq).limit(self.batch_size)).all()
 
-    def _record_results(self, ids: list[str], results: list[dict[str, object]]) -> None:
+    def _this_station(self) -> ColumnElement[bool]:
+        """station_id = this station, read from the pending rows (ix_outbox_due), not the history."""
+        if self.db.dialect == "sqlite":
+            # Without statistics SQLite would walk the (station_id, stationseq) index through every
+            # delivered row; a unary + keeps it on the state index.
+            return literal_column("+outbox.station_id", String) == self.station_id
+        return _OUTBOX.c.station_id == self.station_id
+
+    def _held_by_other(self, row: _Row, now: datetime) -> bool:
+        return (row.lease_until is not None and row.lease_until >= now
+                and row.lease_owner not in (None, self.owner) and not owner_is_gone(row.lease_owner))
+
+    def _record_results(self, ids: list[str], results: Sequence[dict[str, object]]) -> None:
         by_id = {str(r.get("id")): r for r in results}
-        now = datetime.now(UTC)
+        delivered: list[str] = []
+        dead: list[dict[str, str]] = []
+        unknown: list[str] = []
+        for event_id in ids:
+            status = by_id.get(event_id, {}).get("status")
+            if status in ("accepted", "duplicate"):
+                delivered.append(event_id)
+            elif status == "rejected":
+                error = str(by_id[event_id].get("error") or "rejected")[:2000]
+                dead.append({"b_id": event_id, "b_error": error})
+            else:
+                unknown.append(event_id)
         with self.db.unit_of_work() as s:
-            for row in s.execute(select(OutboxRow).where(OutboxRow.id.in_(ids))).scalars():
-                result = by_id.get(row.id, {})
-                status = result.get("status")
-                row.lease_owner, row.lease_until = None, None
-                if status in ("accepted", "duplicate"):
-                    row.state, row.delivered_at, row.last_error = "delivered", now, None
-                elif status == "rejected":
-                    row.state, row.last_error = "dead", str(result.get("error") or "rejected")[:2000]
-                else:
-                    row.last_error = "backend gave no result for this event"
-        if any(i not in by_id for i in ids):
+            if delivered:
+                s.execute(update(_OUTBOX).where(_OUTBOX.c.id.in_(delivered)).values(
+                    state="delivered", delivered_at=datetime.now(UTC), last_error=None,
+                    lease_owner=None, lease_until=None))
+            if dead:
+                s.connection().execute(_MARK_DEAD, dead)
+        if unknown:
+            # Kept pending and the round ends, so that no later event of their subjects overtakes them.
+            self._release(unknown, "backend gave no result for this event")
             raise BackendDataError("backend gave no result for some events")
 
     def _release(self, ids: list[str], error: str) -> None:
         with self.db.unit_of_work() as s:
-            s.execute(update(OutboxRow).where(OutboxRow.id.in_(ids), OutboxRow.state == "pending")
+            s.execute(update(_OUTBOX).where(_OUTBOX.c.id.in_(ids), _OUTBOX.c.state == "pending")
                       .values(lease_owner=None, lease_until=None, last_error=error))
 
     def _unlease(self, ids: list[str], error: str) -> None:
         with self.db.unit_of_work() as s:
-            s.execute(update(OutboxRow).where(OutboxRow.id.in_(ids), OutboxRow.lease_owner == self.owner)
+            s.execute(update(_OUTBOX).where(_OUTBOX.c.id.in_(ids), _OUTBOX.c.lease_owner == self.owner)
                       .values(lease_owner=None, lease_until=None, last_error=error[:2000]))
+
+    def _renew(self, ids: list[str]) -> None:
+        with self.db.unit_of_work() as s:
+            s.execute(update(_OUTBOX).where(_OUTBOX.c.id.in_(ids), _OUTBOX.c.lease_owner == self.owner)
+                      .values(lease_until=datetime.now(UTC) + LEASE))
 
     def _dead(self, event_id: str, error: str) -> None:
         with self.db.unit_of_work() as s:
-            s.execute(update(OutboxRow).where(OutboxRow.id == event_id)
-                      .values(state="dead", last_error=error, lease_owner=None, lease_until=None))
+            s.connection().execute(_MARK_DEAD, [{"b_id": event_id, "b_error": error}])
 
     # -- status -----------------------------------------------------------------------------------
     def _backoff(self, message: str) -> float:
@@ -237,9 +321,51 @@ class Relay:
         return delay
 
     def _publish(self, reachable: bool | None, message: str) -> None:
-        with self.db.read() as s:
-            counts = outbox_counts(s)
-        self.status = SyncStatus(reachable, message, counts["pending"], counts["dead"],
+        with self.db.read() as s:  # this station's only, also on a database shared by several
+            rows = s.execute(select(_OUTBOX.c.state, func.count())
+                             .where(_OUTBOX.c.state.in_(("pending", "dead")), self._this_station())
+                             .group_by(_OUTBOX.c.state)).all()
+        counts = {str(state): int(n) for state, n in rows}
+        self.status = SyncStatus(reachable, message, counts.get("pending", 0), counts.get("dead", 0),
                                  paused=self._paused is not None)
         self.on_status(self.status)
 
+
+# -- lease owners ------------------------------------------------------------------------------------
+
+_HOST_TAG: str | None = None
+
+
+def host_tag() -> str:
+    """This machine, boot and process namespace, in 8 characters: where a lease's pid means something."""
+    global _HOST_TAG
+    if _HOST_TAG is None:
+        parts = [socket.gethostname()]
+        with contextlib.suppress(OSError):  # Linux: a reboot or another pid namespace is elsewhere
+            parts.append(Path("/proc/sys/kernel/random/boot_id").read_text(encoding="ascii").strip())
+            parts.append(os.readlink("/proc/self/ns/pid"))
+        _HOST_TAG = hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:8]
+    return _HOST_TAG
+
+
+def owner_is_gone(owner: str) -> bool:
+    """Whether a lease owner is a relay of a process of this machine that has ended (crash, kill -9).
+
+    Never true for another machine, this process, or where processes cannot be checked: those
+    leases are waited out. A reused pid only makes the relay wait for the lease to end.
+    """
+    where, _, rest = owner.rpartition("@")
+    tag, _, pid_text = rest.partition(":")
+    pid_text = pid_text.partition(":")[0]
+    if not where or tag != host_tag() or not pid_text.isdigit() or os.name != "posix":
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid() or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return True
+    except OSError:  # it exists, run by another user
+        return False
+    return False

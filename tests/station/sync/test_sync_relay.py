@@ -1,9 +1,9 @@
-"""The outbox relay against the real reference backend on loopback, with faults injected by hooks."""
+"""The outbox relay against the real reference backend on loopback, with faults injected by hooks,
+a proxy that resets connections and a backend that answers too late; each test ends with every
+event delivered exactly once (by id) or dead-lettered, none lost."""
 
 from __future__ import annotations
 
-import json
-import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -14,87 +14,27 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sync_helpers import (
+    ORDERS,
+    STATION,
+    Batch,
+    Posts,
+    assert_exactly_once,
+    assert_subject_order,
+    backend_store,
+    leased,
+    on_events,
+    record,
+    resetting_proxy,
+    states,
+)
 
-from station.refbackend import ReferenceBackend, Reply, Request
+from station.refbackend import ReferenceBackend, Reply
 from station.refbackend.messages import error_reply, json_reply
 from station.storage.db import Database
 from station.storage.models import OutboxRow
-from station.storage.outbox import record_event
 from station.sync.client import BackendClient
 from station.sync.relay import BACKOFF_CAP_S, IDLE_POLL_S, Relay, SyncStatus
-
-STATION = "PACK-01"
-ORDERS = [f"SO-1002{n}" for n in range(34, 44)]  # every order of the demo data
-T0 = datetime(2026, 11, 22, 14, 0, 0, tzinfo=UTC)
-
-
-# -- helpers ---------------------------------------------------------------------------------------
-
-class Posts:
-    """A hook that lets every request through and remembers the event batches posted."""
-
-    def __init__(self) -> None:
-        self.requests: list[Request] = []
-
-    def __call__(self, request: Request) -> Reply | None:
-        self.requests.append(request)
-        return None
-
-    @property
-    def batches(self) -> list[list[str]]:
-        return [[event["id"] for event in json.loads(r.body)] for r in self.requests
-                if r.method == "POST" and r.path == "/v1/events"]
-
-
-Batch = list[dict[str, Any]]
-Hook = Callable[[Request], "Reply | None"]
-
-
-def on_events(reply: Reply | Callable[[Batch], Reply | None]) -> Hook:
-    """A hook answering POST /v1/events with `reply` (or with what reply(batch) returns)."""
-    def hook(request: Request) -> Reply | None:
-        if request.method != "POST" or request.path != "/v1/events":
-            return None
-        return reply(json.loads(request.body)) if callable(reply) else reply
-    return hook
-
-
-def packed_data(order_number: str) -> dict[str, Any]:
-    return {"order_number": order_number, "packed_at": "2026-11-22T14:00:00Z", "station_id": STATION,
-            "operator": {"badge": "EMP-1001", "name": "Ana Silva"}, "duration_s": 60,
-            "packages": [], "inserts": [], "skipped_inserts": [], "short_items": [], "override": None}
-
-
-def record(db: Database, subjects: list[str]) -> list[str]:
-    """Record one station.order.packed event per subject, in order; their ids."""
-    ids = []
-    for i, subject in enumerate(subjects):
-        with db.unit_of_work() as session:
-            row = record_event(session, station_id=STATION, type="station.order.packed",
-                               subject=subject, data=packed_data(subject),
-                               time=T0 + timedelta(seconds=i))
-            ids.append(row.id)
-    return ids
-
-
-def states(db: Database) -> dict[str, tuple[str, str | None]]:
-    with db.read() as session:
-        return {row.id: (row.state, row.last_error) for row in session.scalars(select(OutboxRow))}
-
-
-def leased(db: Database) -> list[str]:
-    with db.read() as session:
-        return list(session.scalars(select(OutboxRow.id).where(OutboxRow.lease_owner.is_not(None))))
-
-
-def backend_store(path: Path) -> list[tuple[str, str, int]]:
-    """(id, subject, stationseq) of every event the backend accepted, in the order it accepted them."""
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return connection.execute(
-            "SELECT id, subject, stationseq FROM events ORDER BY rowid").fetchall()
-    finally:
-        connection.close()
 
 
 @pytest.fixture
@@ -124,13 +64,6 @@ def make_relay(db: Database, client: BackendClient) -> Callable[..., Relay]:
     return make
 
 
-def assert_delivered_once(db: Database, backend: ReferenceBackend, store: Path, ids: list[str]) -> None:
-    assert {state for state, _ in states(db).values()} == {"delivered"}
-    stored = [event_id for event_id, _, _ in backend_store(store)]
-    assert sorted(stored) == sorted(ids)
-    assert len(backend.notifications()) == len(ids)
-
-
 # -- delivery ----------------------------------------------------------------------------------------
 
 def test_delivers_pending_events(db: Database, refbackend: ReferenceBackend, posts: Posts,
@@ -141,7 +74,7 @@ def test_delivers_pending_events(db: Database, refbackend: ReferenceBackend, pos
 
     assert relay.run_once() == IDLE_POLL_S
 
-    assert_delivered_once(db, refbackend, store_path, ids)
+    assert_exactly_once(db, store_path, ids, backend=refbackend)
     with db.read() as session:
         assert all(row.delivered_at is not None and row.lease_owner is None
                    for row in session.scalars(select(OutboxRow)))
@@ -156,7 +89,8 @@ def test_delivers_pending_events(db: Database, refbackend: ReferenceBackend, pos
 
 
 def test_rejected_event_goes_dead_and_the_others_are_delivered(
-        db: Database, refbackend: ReferenceBackend, make_relay: Callable[..., Relay]) -> None:
+        db: Database, refbackend: ReferenceBackend, store_path: Path,
+        make_relay: Callable[..., Relay]) -> None:
     good = record(db, ORDERS[:2])
     bad = record(db, ["SO-1"])[0]
     more = record(db, ORDERS[2:4])
@@ -172,26 +106,26 @@ def test_rejected_event_goes_dead_and_the_others_are_delivered(
 
     relay.run_once()  # a dead event is not sent again
     assert states(db)[bad][0] == "dead"
+    assert_exactly_once(db, store_path, [*good, bad, *more], dead=(bad,), backend=refbackend)
 
 
 @pytest.mark.parametrize("status", [400, 422])
-def test_whole_batch_refused_is_split_until_the_bad_event_is_found(
+def test_whole_batch_refused_is_split_until_the_one_bad_event_in_100_is_found(
         status: int, db: Database, refbackend: ReferenceBackend, posts: Posts, store_path: Path,
         make_relay: Callable[..., Relay]) -> None:
-    ids = record(db, ORDERS)
-    bad = ids[6]
+    ids = record(db, [ORDERS[i % len(ORDERS)] for i in range(100)])
+    bad = ids[63]
     refbackend.hooks.append(on_events(
         lambda batch: error_reply(status, "bad batch") if any(e["id"] == bad for e in batch) else None))
 
-    make_relay().run_once()
+    assert make_relay().run_once() == IDLE_POLL_S
 
-    result = states(db)
-    assert result[bad] == ("dead", f"backend refused the event ({status})")
-    good = [i for i in ids if i != bad]
-    assert all(result[i] == ("delivered", None) for i in good)
-    assert sorted(i for i, _, _ in backend_store(store_path)) == sorted(good)
-    assert len(refbackend.notifications()) == 9
-    assert len(posts.batches) <= 2 * 4 + 1  # a binary search, not one request per event
+    assert posts.batches[0] == ids  # one batch of 100, refused whole
+    assert states(db)[bad] == ("dead", f"backend refused the event ({status})")
+    assert_exactly_once(db, store_path, ids, dead=(bad,), backend=refbackend)
+    assert len(posts.batches) <= 1 + 2 * 7  # a binary search, not one request per event
+    assert max(posts.times_posted().values()) <= 8  # the bad one: once per level of the search
+    assert_subject_order(store_path)
 
 
 def test_413_halves_the_batch_size_and_everything_is_delivered(
@@ -205,9 +139,10 @@ def test_413_halves_the_batch_size_and_everything_is_delivered(
     relay.run_once()
 
     assert 1 <= relay.batch_size <= 2
-    assert_delivered_once(db, refbackend, store_path, ids)
+    assert_exactly_once(db, store_path, ids, backend=refbackend)
     accepted = [batch for batch in posts.batches if len(batch) <= 2]
     assert sorted(i for batch in accepted for i in batch) == sorted(ids)
+    assert_subject_order(store_path)
 
 
 def _http_date_in(seconds: int) -> str:
@@ -236,7 +171,7 @@ def test_busy_backend_is_given_at_least_retry_after(
 
     refbackend.hooks.remove(busy)
     assert relay.run_once() == IDLE_POLL_S
-    assert_delivered_once(db, refbackend, store_path, ids)
+    assert_exactly_once(db, store_path, ids, backend=refbackend)
 
 
 @pytest.mark.parametrize("status", [500, 502, 503])
@@ -259,7 +194,7 @@ def test_server_errors_back_off_with_full_jitter_then_deliver(
 
     refbackend.hooks.remove(failing)
     assert relay.run_once() == IDLE_POLL_S
-    assert_delivered_once(db, refbackend, store_path, ids)
+    assert_exactly_once(db, store_path, ids, backend=refbackend)
 
 
 def test_backoff_never_exceeds_the_cap(db: Database, refbackend: ReferenceBackend,
@@ -302,7 +237,7 @@ def test_credentials_or_configuration_refused_pauses_until_resume(
     relay.resume()  # ...until an operator retries (or the token changes)
     assert relay.run_once() == IDLE_POLL_S
     assert not relay.status.paused
-    assert_delivered_once(db, refbackend, store_path, ids)
+    assert_exactly_once(db, store_path, ids, backend=refbackend)
 
 
 @pytest.mark.parametrize("body", [b"{not json", b"[]", b'{"results": "none"}', b"\xff\xfe"])
@@ -322,7 +257,7 @@ def test_malformed_answer_keeps_events_pending(
 
     refbackend.hooks.remove(garbage)
     assert relay.run_once() == IDLE_POLL_S  # retried at once: no lease left behind
-    assert_delivered_once(db, refbackend, store_path, ids)
+    assert_exactly_once(db, store_path, ids, backend=refbackend)
 
 
 def test_answer_missing_some_results_keeps_those_pending(
@@ -369,23 +304,91 @@ def test_backend_down_loses_nothing_and_delivers_when_back(
     assert back.url == refbackend.url
     assert relay.run_once() == IDLE_POLL_S
     assert relay.status.reachable is True
-    assert {state for state, _ in states(db).values()} == {"delivered"}
-    assert sorted(i for i, _, _ in backend_store(store_path)) == sorted(first + later)
+    assert_exactly_once(db, store_path, first + later)
     assert len(back.notifications()) == 4
 
 
-def test_resent_event_counts_once(db: Database, refbackend: ReferenceBackend, client: BackendClient,
-                                  store_path: Path, make_relay: Callable[..., Relay]) -> None:
-    """A crash after the POST but before the commit re-sends the same events: delivered once."""
+@pytest.mark.parametrize("reset", ["reset-mid-body", "reset-after-backend"])
+def test_connection_reset_mid_request_loses_nothing_and_counts_once(
+        reset: str, db: Database, refbackend: ReferenceBackend, posts: Posts, backend_token: str,
+        store_path: Path) -> None:
+    """A RST while the batch is sent, or after the backend stored it (the station cannot know which):
+    the retry sends the same ids and bodies, and the backend counts each event once."""
+    ids = record(db, ORDERS[:5])
+    with resetting_proxy(refbackend.url, [reset, reset]) as proxy:
+        client = BackendClient(proxy.url, token=backend_token, station_id=STATION, timeout_s=2)
+        relay = Relay(db, client, station_id=STATION, rng=lambda: 0.5)
+        try:
+            assert relay.run_once() == 0.5  # a connection error: backoff
+            assert relay.status.message == f"backend unreachable at {proxy.url}"
+            assert {state for state, _ in states(db).values()} == {"pending"} and leased(db) == []
+            stored = sorted(i for i, _, _ in backend_store(store_path))
+            assert stored == (sorted(ids) if reset == "reset-after-backend" else [])
+            assert relay.run_once() == 1.0
+            assert relay.run_once() == IDLE_POLL_S
+        finally:
+            client.close()
+    assert proxy.posts == 3
+    assert_exactly_once(db, store_path, ids, backend=refbackend)
+    bodies = [r.body for r in posts.posted]  # what reached the backend, byte for byte
+    assert len(bodies) == (3 if reset == "reset-after-backend" else 1)
+    assert all(body == bodies[0] for body in bodies)  # never a new id, body or time on a retry
+
+
+def test_answer_later_than_the_read_timeout_is_retried_and_counts_once(
+        db: Database, refbackend: ReferenceBackend, posts: Posts, backend_token: str,
+        store_path: Path) -> None:
+    """The backend takes the batch but answers after the station gave up: kept, re-sent, counted once."""
+    ids = record(db, ORDERS[:4])
+    slow_once = threading.Event()
+
+    def slow(_batch: Batch) -> Reply | None:
+        if not slow_once.is_set():
+            slow_once.set()
+            time.sleep(1.5)
+        return None  # then handled as usual: the backend stores the events
+
+    refbackend.hooks.insert(0, on_events(slow))
+    client = BackendClient(refbackend.url, token=backend_token, station_id=STATION, timeout_s=0.5)
+    relay = Relay(db, client, station_id=STATION, rng=lambda: 0.5)
+    try:
+        started = time.monotonic()
+        assert relay.run_once() == 0.5
+        assert time.monotonic() - started < 1.4  # the station did not wait for the answer
+        assert relay.status.message == "backend did not answer within 0.5 s"
+        assert {state for state, _ in states(db).values()} == {"pending"} and leased(db) == []
+        deadline = time.monotonic() + 5
+        while len(backend_store(store_path)) < len(ids) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert len(backend_store(store_path)) == len(ids)  # the late attempt was stored after all
+        assert relay.run_once() == IDLE_POLL_S
+    finally:
+        client.close()
+    assert_exactly_once(db, store_path, ids, backend=refbackend)
+    assert posts.batches == [ids, ids]
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_answer_to_the_post_is_not_followed(
+        status: int, db: Database, refbackend: ReferenceBackend, posts: Posts, store_path: Path,
+        refbackend_factory: Callable[..., ReferenceBackend], make_relay: Callable[..., Relay]) -> None:
     ids = record(db, ORDERS[:3])
+    elsewhere = refbackend_factory()  # the redirect's target; it stores into the same dedup store
+    followed = Posts()
+    elsewhere.hooks.append(followed)
+    moved = on_events(Reply(status, b"", headers=(("Location", f"{elsewhere.url}/v1/events"),)))
+    refbackend.hooks.insert(0, moved)
     relay = make_relay()
-    sent = relay._events(ids[:2])  # exactly what the relay would have posted before the crash
-    assert client.post_events(sent).status == 200
 
-    relay.run_once()
+    assert relay.run_once() == 0.5  # retried with backoff like any answer it cannot use
+    assert relay.status.message == f"backend redirected ({status}), not followed: check backend.url"
+    assert followed.requests == [] and backend_store(store_path) == []
+    assert {state for state, _ in states(db).values()} == {"pending"} and leased(db) == []
 
-    assert_delivered_once(db, refbackend, store_path, ids)
-    assert relay._events(ids[:2]) == sent  # same id, body and time on the retry
+    refbackend.hooks.remove(moved)
+    assert relay.run_once() == IDLE_POLL_S
+    assert followed.requests == []
+    assert_exactly_once(db, store_path, ids, backend=refbackend)
 
 
 def test_each_subject_is_delivered_in_stationseq_order(
@@ -408,8 +411,8 @@ def test_each_subject_is_delivered_in_stationseq_order(
         if all(state == "delivered" for state, _ in states(db).values()):
             break
 
+    assert_exactly_once(db, store_path, ids, backend=refbackend)
     stored = backend_store(store_path)
-    assert sorted(i for i, _, _ in stored) == sorted(ids)  # each exactly once
     sent = [i for batch in posts.batches for i in batch]
     assert len(sent) >= len(ids)
     for subject in set(subjects):
