@@ -344,3 +344,41 @@ class PrintJobRow(Base):
     sent_to: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     printed_at: Mapped[datetime | None]
+
+
+# -- hand-over -----------------------------------------------------------------------------------
+
+class ManifestRow(Base):
+    """A carrier's manifest: open while scanned, parked when put aside, closed when handed over."""
+
+    __tablename__ = "manifests"
+    __table_args__ = (Index("ix_manifests_carrier_state", "carrier", "state"),)
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # MAN-<station>-<counter>
+    station_id: Mapped[str] = mapped_column(String(32))
+    carrier: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16), default="open")  # open | parked | closed
+    opened_by: Mapped[str] = mapped_column(String(64))
+    opened_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    closed_by_badge: Mapped[str | None] = mapped_column(String(64))
+    closed_by_name: Mapped[str | None] = mapped_column(String(255))
+    closed_at: Mapped[datetime | None]
+    packages: Mapped[list[ManifestPackageRow]] = relationship(
+        cascade="all, delete-orphan", order_by="ManifestPackageRow.seq")
+
+
+class ManifestPackageRow(Base):
+    """A package scanned onto a manifest; taken off again (CMD-UNDO) it keeps its row, with `removed_at`."""
+
+    __tablename__ = "manifest_packages"
+    __table_args__ = (UniqueConstraint("manifest_id", "seq"),
+                      Index("ix_manifest_packages_package", "order_number", "package_no"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    manifest_id: Mapped[str] = mapped_column(ForeignKey("manifests.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    order_number: Mapped[str] = mapped_column(String(64))
+    package_no: Mapped[int] = mapped_column(Integer)
+    tracking_number: Mapped[str | None] = mapped_column(String(64))
+    weight_g: Mapped[int | None]
+    scanned_at: Mapped[datetime]
+    removed_at: Mapped[datetime | None]
