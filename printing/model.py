@@ -107,3 +107,25 @@ class ReturnReceipt:
     lines: tuple[ReceiptLine, ...]
     missing: tuple[tuple[str, str, int], ...]  # (line_id, sku, quantity) never received
     refund_recommendation: str  # "full", "partial" or "none"
+
+
+@dataclass(frozen=True)
+class ManifestLine:
+    """One package handed to the carrier."""
+
+    order_number: str
+    package_no: int
+    tracking_number: str | None
+    weight_g: int | None
+
+
+@dataclass(frozen=True)
+class HandoverManifest:
+    """The packages a carrier's driver takes, to be signed by the driver and the supervisor."""
+
+    manifest_id: str
+    carrier: str
+    station_id: str
+    supervisor: str
+    closed_at: datetime
+    lines: tuple[ManifestLine, ...]
