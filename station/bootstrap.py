@@ -22,6 +22,8 @@ from station.services.carrier_labels import CarrierLabels
 from station.services.core import StationCore
 from station.services.desk import Desk, DeskParts
 from station.services.documents import DocumentPrinter
+from station.services.handover import HandoverService
+from station.services.handover_desk import HandoverDesk, HandoverParts
 from station.services.packing import PackingService
 from station.services.packing_desk import PackingDesk, PackingParts
 from station.services.print_queue import PrintQueue
@@ -168,9 +170,13 @@ def build_station(config: Config, *, catalog_file: dict[str, Any] | None = None)
         service=ReturnsService(db, config.station.id, config.station.number),
         printer=packing.p.printer, audit=lambda *_: None, on_event_recorded=relay.wake,
         paper=config.printers.document.paper))
-    desk = Desk(DeskParts(config.station.id, start_mode, db, catalog), packing, returns)
-    # Packing and returns steps are audited with the desk's operator.
-    packing.p.audit = returns.p.audit = desk.audit
+    handover = HandoverDesk(HandoverParts(
+        station_id=config.station.id, service=HandoverService(db, config.station.id),
+        printer=packing.p.printer, audit=lambda *_: None, on_event_recorded=relay.wake,
+        paper=config.printers.document.paper))
+    desk = Desk(DeskParts(config.station.id, start_mode, db, catalog), packing, returns, handover)
+    # Packing, returns and hand-over steps are audited with the desk's operator.
+    packing.p.audit = returns.p.audit = handover.p.audit = desk.audit
     core = StationCore(desk)
     relay.on_status = lambda status: _show_sync(core, status)
     label_printer = short_target(config.printer_target("label"))

@@ -136,7 +136,8 @@ def print_command_sheet(config: Config, out: str | None) -> int:
     from printing.targets import PrintError, parse_target
     from station.domain.commands import COMMANDS
 
-    pdf = render_command_sheet(list(COMMANDS.items()), config.printers.document.paper)
+    commands = [*COMMANDS.items(), *_carrier_barcodes(config)]
+    pdf = render_command_sheet(commands, config.printers.document.paper)
     if out:
         Path(out).write_bytes(pdf)
         print(f"command sheet written to {out}")
@@ -147,6 +148,28 @@ def print_command_sheet(config: Config, out: str | None) -> int:
         raise CommandError(f"command sheet did not print: {exc}") from None
     print(f"command sheet sent to {where}")
     return 0
+
+
+def _carrier_barcodes(config: Config) -> list[tuple[str, str]]:
+    """`CARRIER-<NAME>` for the carriers of the packages packed lately, to choose one at hand-over (an
+    extension of scanning.md's commands); without the database, the sheet prints without them."""
+    from datetime import UTC, datetime
+
+    from station.bootstrap import open_database
+    from station.domain.commands import carrier_barcode
+    from station.services.handover import HandoverService
+    from station.services.handover_desk import carriers_lately
+
+    try:
+        db = open_database(config)
+    except Exception as exc:
+        print(f"command sheet: no carrier barcodes (database: {exc.__class__.__name__})", file=sys.stderr)
+        return []
+    try:
+        carriers = carriers_lately(HandoverService(db, config.station.id), datetime.now(UTC))
+    finally:
+        db.dispose()
+    return [(carrier_barcode(c), f"Hand-over: carrier {c}") for c in carriers]
 
 
 def report_daily(config: Config, args: argparse.Namespace) -> int:

@@ -1,6 +1,7 @@
 """What a scan means (scanning.md, "What a scan means"): pure, no I/O, and never raises.
 
-Command barcodes first, then staff badges, then whatever the operator's context expects.
+Command barcodes first, then staff badges and carrier barcodes (hand-over), then whatever the operator's
+context expects.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Literal, TypeAlias, get_args
 
 from station.domain.barcodes import Gs1Data, Gs1Error, looks_like_gs1, parse_gs1
 from station.domain.catalog import Box, Catalog, Insert, Match, Staff
-from station.domain.commands import COMMANDS, is_command
+from station.domain.commands import CARRIER_PREFIX, COMMANDS, is_command
 from station.domain.scan import Scan
 from station.domain.tracking import tracking_candidates
 
@@ -101,13 +102,20 @@ class TrackingScan:
 
 
 @dataclass(frozen=True)
+class CarrierChoice:
+    """`CARRIER-<name>`: the carrier whose packages go onto a manifest at hand-over."""
+
+    name: str
+
+
+@dataclass(frozen=True)
 class Refused:
     reason: str
     hint: str = ""
 
 
 Meaning: TypeAlias = (Command | Badge | OrderNumber | ReturnSearch | ProductScan | InsertScan | BoxScan
-                      | SerialScan | TrackingScan | Refused)
+                      | SerialScan | TrackingScan | CarrierChoice | Refused)
 
 _Reader: TypeAlias = Callable[[str, str | None, Catalog], Meaning]
 
@@ -125,6 +133,9 @@ def classify(scan: Scan, catalog: Catalog, context: Context) -> Meaning:
     staff = catalog.staff.get(code)
     if staff is not None:
         return Badge(staff)
+    if code[:len(CARRIER_PREFIX)].upper() == CARRIER_PREFIX and context != "signed_out":
+        name = code[len(CARRIER_PREFIX):].strip()
+        return CarrierChoice(name.upper()) if name else Refused("A carrier barcode without a carrier name")
     reader = _READERS.get(context)
     if reader is None:
         return Refused(f"A scan is not expected here ({_shown(str(context))})")

@@ -1,7 +1,8 @@
 """The desk: what one scan means here and now (scanning.md), and the screen state that follows.
 
-People, modes, commands and supervisor approvals live here; packing steps in PackingDesk. Runs on
-the single scan-consumer thread, so its state needs no lock; screens get frozen views.
+People, modes, commands and supervisor approvals live here; packing steps in PackingDesk, returns in
+ReturnsDesk, hand-over in HandoverDesk. Runs on the single scan-consumer thread, so its state needs no
+lock; screens get frozen views.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from station.domain.catalog import Catalog, Staff
 from station.domain.classify import (
     Badge,
     BoxScan,
+    CarrierChoice,
     Command,
     Context,
     InsertScan,
@@ -21,12 +23,14 @@ from station.domain.classify import (
     Refused,
     ReturnSearch,
     SerialScan,
+    TrackingScan,
     classify,
 )
 from station.domain.commands import COMMANDS, is_command
 from station.domain.scan import Scan
 from station.services.approval import Approval, take_badge, take_entry
 from station.services.feedback import SIGNED_OUT, error, ok, warn
+from station.services.handover_desk import HandoverDesk
 from station.services.order_view import order_view
 from station.services.packing_desk import PackingDesk
 from station.services.return_view import return_view
@@ -39,6 +43,8 @@ from station.sync.catalog import CatalogHolder
 log = logging.getLogger(__name__)
 
 ROLE_MODES: dict[str, Mode] = {"packer": "pack", "returns": "returns", "supervisor": "pack"}
+MODE_COMMANDS: dict[str, Mode] = {"CMD-MODE-PACK": "pack", "CMD-MODE-RETURNS": "returns",
+                                  "CMD-MODE-HANDOVER": "handover"}
 
 
 @dataclass
@@ -50,10 +56,12 @@ class DeskParts:
 
 
 class Desk:
-    def __init__(self, parts: DeskParts, packing: PackingDesk, returns: ReturnsDesk) -> None:
+    def __init__(self, parts: DeskParts, packing: PackingDesk, returns: ReturnsDesk,
+                 handover: HandoverDesk) -> None:
         self.p = parts
         self.packing = packing
         self.returns = returns
+        self.handover = handover
         self.mode: Mode = parts.start_mode
         self.operator: Staff | None = None
         self.approval: Approval | None = None
@@ -82,9 +90,22 @@ class Desk:
         if isinstance(meaning, Refused):
             return self._refuse(code, meaning.reason, meaning.hint)
         assert self.operator is not None  # classify refuses everything else when signed out
+        if self.mode == "handover" or isinstance(meaning, CarrierChoice):
+            return self._handover_scan(meaning, code)
         if self.mode == "returns":
             return self._returns_scan(meaning, code)
         return self._packing_scan(meaning, code)
+
+    def _handover_scan(self, meaning: object, code: str) -> Feedback:
+        assert self.operator is not None
+        if self.mode != "handover":
+            return self._refuse(code, f"{code} chooses a carrier in hand-over mode",
+                                "a supervisor scans CMD-MODE-HANDOVER first")
+        if isinstance(meaning, CarrierChoice):
+            return self.handover.choose_carrier(meaning.name, self.operator)
+        if isinstance(meaning, TrackingScan):
+            return self.handover.package(meaning, code, self.operator)
+        return self._refuse(code, f"{code} means nothing here", "scan the packages' tracking numbers")
 
     def _returns_scan(self, meaning: object, code: str) -> Feedback:
         assert self.operator is not None
@@ -128,9 +149,10 @@ class Desk:
 
     def _refuse(self, code: str, reason: str, hint: str = "") -> Feedback:
         """A refused scan: shown red, and kept in the audit trail with what was scanned."""
-        packing, returns = self.packing.current, self.returns.current
+        packing, returns, manifest = self.packing.current, self.returns.current, self.handover.current
         subject = (packing.state.order.order_number if packing
-                   else returns.state.rma.subject if returns else None)
+                   else returns.state.rma.subject if returns
+                   else manifest.manifest_id if manifest else None)
         self.audit("scan.refused", subject, {"code": code[:128], "reason": reason})
         return error(reason, hint)
 
@@ -162,13 +184,16 @@ class Desk:
     # -- people and modes ---------------------------------------------------------------------------
     def _sign_in(self, staff: Staff) -> Feedback:
         previous = self.operator
-        self.operator = staff
         if not staff.may(self.mode):
+            self.handover.leave(previous or staff)  # an open manifest is put aside, never lost
             self.mode = ROLE_MODES[staff.role]
+        self.operator = staff
         self.audit("sign_in", None, {"name": staff.name, "handover_from": previous.badge
                                       if previous and previous.badge != staff.badge else None})
         if self.mode == "returns":
             hint = "Scan the next unit" if self.returns.current else "Scan an RMA, tracking or order number"
+        elif self.mode == "handover":
+            hint = "Scan the next package" if self.handover.current else "Choose the carrier"
         else:
             hint = "Scan the next item" if self.packing.current else "Scan an order number"
         return ok(f"Signed in: {staff.name}", hint)
@@ -180,6 +205,7 @@ class Desk:
             self.packing.put_aside(self.operator)
         if self.returns.current is not None:
             self.returns.put_aside(self.operator)
+        self.handover.leave(self.operator)
         self.audit("sign_out", None, {})
         self.operator = None
         return Feedback("info", "Signed out", "Scan your badge to sign in")
@@ -190,7 +216,11 @@ class Desk:
             return error(f"{self.operator.name} may not work in {mode} mode")
         if self.packing.current is not None or self.returns.current is not None:
             return error("Finish the open order or return first", "or scan CMD-CANCEL to put it aside")
+        if self.handover.current is not None and mode != "handover":
+            return error("Finish the manifest first", "CMD-DONE, or CMD-CANCEL to put it aside")
         self.mode = mode
+        if mode == "handover":
+            return self.handover.enter()
         return ok("Packing" if mode == "pack" else "Returns")
 
     # -- commands -------------------------------------------------------------------------------------
@@ -200,10 +230,12 @@ class Desk:
         if self.operator is None:
             return error("Sign in first", f"{code} needs someone signed in")
         operator, packing = self.operator, self.packing
-        if code in ("CMD-MODE-PACK", "CMD-MODE-RETURNS"):
-            return self._switch_mode("pack" if code == "CMD-MODE-PACK" else "returns")
+        if code in MODE_COMMANDS:
+            return self._switch_mode(MODE_COMMANDS[code])
         if self.mode == "returns":
             return self._returns_command(code, operator)
+        if self.mode == "handover":
+            return self._handover_command(code, operator)
         if code == "CMD-REPRINT":
             return packing.reprint()
         if packing.current is None:
@@ -238,6 +270,20 @@ class Desk:
             return warn(f"{code} is not available in returns", COMMANDS.get(code, "unknown command"))
         return handler()
 
+    def _handover_command(self, code: str, operator: Staff) -> Feedback:
+        handover = self.handover
+        if code == "CMD-REPRINT":
+            return handover.reprint()
+        if handover.current is None:
+            return error(f"No open manifest for {code}", "scan a carrier barcode (CARRIER-…) first")
+        handlers = {"CMD-DONE": lambda: handover.done(operator),
+                    "CMD-CANCEL": lambda: handover.put_aside(operator),
+                    "CMD-UNDO": lambda: handover.undo(operator)}
+        handler = handlers.get(code)
+        if handler is None:
+            return warn(f"{code} is not available in hand-over", COMMANDS.get(code, "unknown command"))
+        return handler()
+
     # -- views ------------------------------------------------------------------------------------------
     def audit(self, action: str, subject: str | None, detail: dict[str, object]) -> None:
         """One audit row, with the signed-in operator as the actor."""
@@ -264,6 +310,11 @@ class Desk:
                    if current_return and self.mode == "returns" else None)
         if self.mode == "returns" and operator is not None and returns is None and feedback.level == "idle":
             feedback = Feedback("idle", "Scan an RMA, a return tracking number or an order number")
-        documents = self.returns.last_sent if self.mode == "returns" else self.packing.last_sent
+        documents = {"returns": self.returns.last_sent, "handover": self.handover.last_sent}.get(
+            self.mode, self.packing.last_sent)
+        handover = self.handover.view if self.mode == "handover" else None
+        if handover is not None and operator is not None and feedback.level == "idle":
+            next_step = "Scan the next package" if handover.manifest_id else "Choose the carrier"
+            feedback = Feedback("idle", next_step)
         return ScreenState(self.p.station_id, self.mode, operator, order if self.mode == "pack" else None,
-                           feedback, documents, prompt, returns)
+                           feedback, documents, prompt, returns, handover)

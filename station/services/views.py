@@ -158,6 +158,47 @@ class ReturnView:
 
 
 @dataclass(frozen=True)
+class ManifestLineView:
+    """A package on the manifest, or one of the carrier's packed today and not yet scanned."""
+
+    order_number: str
+    package_no: int
+    tracking_number: str | None
+    weight_g: int | None
+
+
+@dataclass(frozen=True)
+class CarrierChoiceView:
+    """A carrier to choose at hand-over: its barcode, its packages packed today and not handed over,
+    and its manifest put aside, if any."""
+
+    carrier: str
+    barcode: str
+    waiting: int
+    parked: str | None = None
+
+
+@dataclass(frozen=True)
+class HandoverView:
+    """Hand-over mode: the carriers to choose from, and the open manifest with what is still missing."""
+
+    carriers: tuple[CarrierChoiceView, ...] = ()
+    manifest_id: str | None = None
+    carrier: str | None = None
+    packages: tuple[ManifestLineView, ...] = ()  # in the order scanned
+    missing: tuple[ManifestLineView, ...] = ()
+    closing: bool = False  # CMD-DONE showed the missing packages: the next CMD-DONE closes
+
+    @property
+    def total_weight_g(self) -> int:
+        return sum(p.weight_g for p in self.packages if p.weight_g is not None)
+
+    @property
+    def unweighed(self) -> int:
+        return sum(1 for p in self.packages if p.weight_g is None)
+
+
+@dataclass(frozen=True)
 class Prompt:
     """What the station asks for next instead of an ordinary scan.
 
@@ -178,6 +219,7 @@ class ScreenState:
     last_documents: tuple[str, ...] = field(default=())  # where the last prints went
     prompt: Prompt | None = None
     returns: ReturnView | None = None  # the open return, in returns mode
+    handover: HandoverView | None = None  # in hand-over mode
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from station.domain.catalog import Catalog, Product, Staff, parse_catalog
 from station.domain.classify import (
     CONTEXTS,
     BoxScan,
+    CarrierChoice,
     Command,
     Context,
     InsertScan,
@@ -61,6 +62,8 @@ def summary(meaning: Meaning) -> tuple[Any, ...]:
             return ("serial", serial)
         case TrackingScan(tracking, candidates):
             return ("tracking", tracking, candidates)
+        case CarrierChoice(name):
+            return ("carrier", name)
         case Refused(reason, _):
             return ("refused", reason)
     raise AssertionError(meaning)
@@ -355,3 +358,16 @@ def test_parse_gs1_refuses_what_it_cannot_fully_read(code: str, fragment: str) -
 ])
 def test_when_a_scan_is_read_as_gs1(code: str, gs1: bool) -> None:
     assert looks_like_gs1(code, None) is gs1
+
+
+@pytest.mark.parametrize("context", SIGNED_IN)
+@pytest.mark.parametrize(("code", "name"), [("CARRIER-DHL", "DHL"), ("carrier-ups", "UPS"),
+                                            ("CARRIER-DHL EXPRESS", "DHL EXPRESS")])
+def test_a_carrier_barcode_chooses_a_carrier_in_every_signed_in_context(
+        demo: Catalog, context: Context, code: str, name: str) -> None:
+    assert classify(Scan(code), demo, context) == CarrierChoice(name)
+
+
+def test_a_carrier_barcode_needs_someone_signed_in_and_a_name(demo: Catalog) -> None:
+    assert classify(Scan("CARRIER-DHL"), demo, "signed_out") == Refused("Sign in first", "scan your badge")
+    assert isinstance(classify(Scan("CARRIER-"), demo, "handover"), Refused)
