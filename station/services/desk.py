@@ -149,26 +149,38 @@ class Desk:
 
     def _refuse(self, code: str, reason: str, hint: str = "") -> Feedback:
         """A refused scan: shown red, and kept in the audit trail with what was scanned."""
-        packing, returns, manifest = self.packing.current, self.returns.current, self.handover.current
-        subject = (packing.state.order.order_number if packing
-                   else returns.state.rma.subject if returns
-                   else manifest.manifest_id if manifest else None)
-        self.audit("scan.refused", subject, {"code": code[:128], "reason": reason})
+        self.audit("scan.refused", self._subject(), {"code": code[:128], "reason": reason})
         return error(reason, hint)
+
+    def _command_refused(self, code: str, feedback: Feedback) -> Feedback:
+        """A command that does nothing here: kept in the audit trail like a refused scan."""
+        self.audit("command.refused", self._subject(), {"code": code, "reason": feedback.message})
+        return feedback
+
+    def _subject(self) -> str | None:
+        """The open order, return or manifest."""
+        packing, returns, manifest = self.packing.current, self.returns.current, self.handover.current
+        return (packing.state.order.order_number if packing
+                else returns.state.rma.subject if returns
+                else manifest.manifest_id if manifest else None)
 
     # -- supervisor approvals ------------------------------------------------------------------------
     def _ask(self, approval: Approval) -> None:
         self.approval = approval
+        self.audit("override.requested", self._subject(), {"purpose": approval.purpose})
 
     def _approval_badge(self, staff: Staff) -> Feedback:
         assert self.approval is not None
-        return take_badge(self.approval, staff).feedback
+        feedback = take_badge(self.approval, staff).feedback
+        if feedback.level == "error":
+            self.audit("scan.refused", self._subject(), {"code": staff.badge, "reason": feedback.message})
+        return feedback
 
     def _approval_entry(self, code: str) -> Feedback:
         assert self.approval is not None
         if is_command(code):
             if code != "CMD-CANCEL":
-                return error("Finish the approval first", "or scan CMD-CANCEL")
+                return self._command_refused(code, error("Finish the approval first", "or scan CMD-CANCEL"))
             self.audit("override.cancelled", None, {"purpose": self.approval.purpose})
             self.approval = None
             return warn("Approval cancelled")
@@ -210,14 +222,19 @@ class Desk:
         self.operator = None
         return Feedback("info", "Signed out", "Scan your badge to sign in")
 
-    def _switch_mode(self, mode: Mode) -> Feedback:
+    def _switch_mode(self, code: str) -> Feedback:
         assert self.operator is not None
+        mode = MODE_COMMANDS[code]
+        refusal = None
         if not self.operator.may(mode):
-            return error(f"{self.operator.name} may not work in {mode} mode")
-        if self.packing.current is not None or self.returns.current is not None:
-            return error("Finish the open order or return first", "or scan CMD-CANCEL to put it aside")
-        if self.handover.current is not None and mode != "handover":
-            return error("Finish the manifest first", "CMD-DONE, or CMD-CANCEL to put it aside")
+            refusal = error(f"{self.operator.name} may not work in {mode} mode")
+        elif self.packing.current is not None or self.returns.current is not None:
+            refusal = error("Finish the open order or return first", "or scan CMD-CANCEL to put it aside")
+        elif self.handover.current is not None and mode != "handover":
+            refusal = error("Finish the manifest first", "CMD-DONE, or CMD-CANCEL to put it aside")
+        if refusal is not None:
+            return self._command_refused(code, refusal)
+        self.audit("mode.switched", None, {"from": self.mode, "to": mode})
         self.mode = mode
         if mode == "handover":
             return self.handover.enter()
@@ -228,10 +245,10 @@ class Desk:
         if code == "CMD-SIGN-OUT":
             return self._sign_out()
         if self.operator is None:
-            return error("Sign in first", f"{code} needs someone signed in")
+            return self._command_refused(code, error("Sign in first", f"{code} needs someone signed in"))
         operator, packing = self.operator, self.packing
         if code in MODE_COMMANDS:
-            return self._switch_mode(MODE_COMMANDS[code])
+            return self._switch_mode(code)
         if self.mode == "returns":
             return self._returns_command(code, operator)
         if self.mode == "handover":
@@ -239,7 +256,8 @@ class Desk:
         if code == "CMD-REPRINT":
             return packing.reprint()
         if packing.current is None:
-            return error(f"No open order for {code}", "scan an order number first")
+            return self._command_refused(code, error(f"No open order for {code}",
+                                                     "scan an order number first"))
         handlers = {
             "CMD-DONE": lambda: packing.done(operator),
             "CMD-CANCEL": lambda: packing.put_aside(operator),
@@ -251,7 +269,8 @@ class Desk:
         }
         handler = handlers.get(code)
         if handler is None:
-            return warn(f"{code} is not available here", COMMANDS.get(code, "unknown command"))
+            return self._command_refused(code, warn(f"{code} is not available here",
+                                                    COMMANDS.get(code, "unknown command")))
         return handler()
 
     def _returns_command(self, code: str, operator: Staff) -> Feedback:
@@ -259,7 +278,8 @@ class Desk:
         if code == "CMD-REPRINT":
             return returns.reprint()
         if returns.current is None:
-            return error(f"No open return for {code}", "scan an RMA, a tracking number or an order number")
+            return self._command_refused(code, error(f"No open return for {code}",
+                                                     "scan an RMA, a tracking number or an order number"))
         if code.startswith(("GRADE-", "DEFECT-", "DISP-")):
             return returns.inspect(code)
         handlers = {"CMD-DONE": lambda: returns.done(operator),
@@ -267,7 +287,8 @@ class Desk:
                     "CMD-UNDO": lambda: returns.undo(operator)}
         handler = handlers.get(code)
         if handler is None:
-            return warn(f"{code} is not available in returns", COMMANDS.get(code, "unknown command"))
+            return self._command_refused(code, warn(f"{code} is not available in returns",
+                                                    COMMANDS.get(code, "unknown command")))
         return handler()
 
     def _handover_command(self, code: str, operator: Staff) -> Feedback:
@@ -275,13 +296,15 @@ class Desk:
         if code == "CMD-REPRINT":
             return handover.reprint()
         if handover.current is None:
-            return error(f"No open manifest for {code}", "scan a carrier barcode (CARRIER-…) first")
+            return self._command_refused(code, error(f"No open manifest for {code}",
+                                                     "scan a carrier barcode (CARRIER-…) first"))
         handlers = {"CMD-DONE": lambda: handover.done(operator),
                     "CMD-CANCEL": lambda: handover.put_aside(operator),
                     "CMD-UNDO": lambda: handover.undo(operator)}
         handler = handlers.get(code)
         if handler is None:
-            return warn(f"{code} is not available in hand-over", COMMANDS.get(code, "unknown command"))
+            return self._command_refused(code, warn(f"{code} is not available in hand-over",
+                                                    COMMANDS.get(code, "unknown command")))
         return handler()
 
     # -- views ------------------------------------------------------------------------------------------
