@@ -129,11 +129,16 @@ def assert_exactly_once(db: Database, store: Path, ids: list[str], *, dead: tupl
 
 def assert_subject_order(store: Path) -> None:
     """Each subject's events reached the backend in stationseq order (per source station)."""
-    by_subject: dict[str, list[int]] = {}
-    for _id, subject, seq in backend_store(store):
-        by_subject.setdefault(subject, []).append(seq)
-    for subject, seqs in by_subject.items():
-        assert seqs == sorted(seqs), f"{subject} delivered out of stationseq order: {seqs}"
+    connection = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
+    try:
+        rows = connection.execute("SELECT source, subject, stationseq FROM events ORDER BY rowid").fetchall()
+    finally:
+        connection.close()
+    by_subject: dict[tuple[str, str], list[int]] = {}
+    for source, subject, seq in rows:
+        by_subject.setdefault((source, subject), []).append(seq)
+    for (source, subject), seqs in by_subject.items():
+        assert seqs == sorted(seqs), f"{source} {subject} delivered out of stationseq order: {seqs}"
 
 
 # -- a proxy that resets connections -------------------------------------------------------------------

@@ -38,11 +38,6 @@ from station.sync.relay import BACKOFF_CAP_S, IDLE_POLL_S, Relay, SyncStatus
 
 
 @pytest.fixture
-def store_path(tmp_path: Path) -> Path:
-    return tmp_path / "backend.sqlite"  # where the refbackend fixture keeps its dedup store
-
-
-@pytest.fixture
 def posts(refbackend: ReferenceBackend) -> Posts:
     recorder = Posts()
     refbackend.hooks.append(recorder)
