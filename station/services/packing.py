@@ -106,10 +106,7 @@ class PackingService:
         """Commit one counted unit (before the screen shows it)."""
         with self.db.unit_of_work() as s:
             _add_unit(s, current.session_id, unit)
-            self._audit(s, current, "unit.counted", operator, {
-                "sku": unit.sku, "quantity": unit.quantity, "barcode": unit.barcode,
-                "line": unit.line_id, "kit": unit.kit_sku, "serial": unit.serial, "lot": unit.lot,
-                "package": unit.package_no})
+            self._audit(s, current, "unit.counted", operator, _counted_detail(unit))
 
     def undo(self, current: OpenOrder, unit: Unit, operator: Staff, open_package: int) -> None:
         """Take back a unit; `open_package` is the package open after it (an emptied one reopens)."""
@@ -167,8 +164,9 @@ class PackingService:
             duration_s=max(0, int((now - current.started_at).total_seconds())), override=override,
             tracking=tracking)
         with self.db.unit_of_work() as s:
-            if last_unit is not None:
+            if last_unit is not None:  # the scan that completed the order is audited like any other
                 _add_unit(s, current.session_id, last_unit)
+                self._audit(s, current, "unit.counted", operator, _counted_detail(last_unit))
             row = s.get_one(PackingSessionRow, current.session_id)
             row.state, row.completed_at, row.updated_at = "completed", now, now
             event = record_event(s, station_id=self.station_id, type=ORDER_PACKED,
@@ -200,6 +198,11 @@ def used_inserts(s: Session) -> dict[str, int]:
     if since is not None:
         query = query.where(InsertMarkRow.at >= since)
     return {code: int(n) for code, n in s.execute(query).all()}
+
+
+def _counted_detail(unit: Unit) -> dict[str, Any]:
+    return {"sku": unit.sku, "quantity": unit.quantity, "barcode": unit.barcode, "line": unit.line_id,
+            "kit": unit.kit_sku, "serial": unit.serial, "lot": unit.lot, "package": unit.package_no}
 
 
 def _add_unit(s: Session, session_id: int, unit: Unit) -> None:
