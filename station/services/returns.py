@@ -115,7 +115,8 @@ class ReturnsService:
                          time=now)
             line = state.line(unit.line_id)
             self._audit(s, subject, "return.unit_graded", operator, {
-                "lpn": lpn, "sku": unit.sku, "grade": unit.grade, "disposition": unit.disposition,
+                "lpn": lpn, "sku": unit.sku, "grade": unit.grade, "defects": list(unit.defects),
+                "disposition": unit.disposition, "disposition_override": unit.disposition_override,
                 "reason": line.reason if line else None,
                 "expected": unit.expected, "wrong_item": unit.serial_matches_shipment is False
                 or unit.lot_matches_shipment is False})

@@ -107,7 +107,7 @@ class ReturnsDesk:
                                  f"{self.asking.match.product.name} first", "or CMD-UNDO")
         recorded = self._record_current(operator)
         if isinstance(recorded, Feedback):
-            return recorded
+            return self._refused(scan.barcode, recorded.message, recorded.detail)
         return self._start(scan, operator, None, None, recorded)
 
     def code_for_unit(self, code: str, operator: Staff) -> Feedback:
@@ -122,8 +122,11 @@ class ReturnsDesk:
         assert self.current is not None
         result = start_unit(self.current.state, scan.match, scan.barcode, scan.gs1, serial, lot)
         before = f"{recorded.lpn} recorded · " if recorded else ""
+        subject = self.current.state.rma.subject
         if isinstance(result, NeedsCode):
             self.asking = result
+            self.p.audit("return.code_asked", subject,
+                         {"barcode": scan.barcode, "sku": scan.match.product.sku, "kind": result.kind})
             return warn(f"Scan the {result.kind} number of {scan.match.product.name}",
                         f"{before}it is on the unit's label")
         if isinstance(result, Refused):
@@ -132,6 +135,9 @@ class ReturnsDesk:
         inspection = result.current
         assert inspection is not None
         alert = _alert(result)
+        self.p.audit("return.unit_scanned", subject, {
+            "barcode": scan.barcode, "sku": inspection.sku, "serial": serial, "lot": lot,
+            "expected": inspection.expected, "wrong_item": alert})
         if alert:
             return Feedback("error", f"WRONG ITEM: {alert}", f"{before}grade it (GRADE-X?)", "error")
         expected = "on the RMA" if inspection.expected else "NOT ON THE RMA"
@@ -141,18 +147,21 @@ class ReturnsDesk:
         """GRADE-…, DEFECT-… or DISP-… for the unit under inspection."""
         assert self.current is not None
         if self.current.state.current is None:
-            return error(f"No unit under inspection for {code}", "scan the unit first")
+            return self._refused(code, f"No unit under inspection for {code}", "scan the unit first")
         command = parse_inspection_command(code)
         if command is None:
-            return error(f"{code} is not an inspection command")
+            return self._refused(code, f"{code} is not an inspection command")
         kind, value = command
         state = self.current.state
         result = (grade(state, value) if kind == "grade" else toggle_defect(state, value, DEFECTS)
                   if kind == "defect" else set_disposition(state, value))
         if isinstance(result, Refused):
-            return error(sentence(result.reason))
+            return self._refused(code, sentence(result.reason))
         self.current = replace(self.current, state=result)
         disposition = current_disposition(result, self.p.table)
+        assert result.current is not None
+        self.p.audit("return.inspected", state.rma.subject, {
+            "code": code, "sku": result.current.sku, "disposition": disposition})
         shown = value.replace("_", " ")
         return ok(f"{kind.capitalize()}: {shown}", f"goes to {disposition}" if disposition else "")
 
@@ -181,7 +190,7 @@ class ReturnsDesk:
             return warn("Unit left out", "it was not inspected")
         undone = undo(self.current.state)
         if undone is None:
-            return warn("Nothing to undo")
+            return self._command_refused("CMD-UNDO", warn("Nothing to undo"))
         state, unit = undone
         self.current = replace(self.current, state=state)
         if isinstance(unit, GradedUnit):
@@ -202,7 +211,7 @@ class ReturnsDesk:
         assert self.current is not None
         recorded = self._record_current(operator)
         if isinstance(recorded, Feedback):
-            return recorded
+            return self._command_refused("CMD-DONE", recorded)
         current, catalog = self.current, self.p.catalog()
         jobs = [receipt_job(current.state, catalog, self.p.station_id, operator.name, self.p.paper)]
         job_ids = self.p.service.complete(current, operator, jobs)
@@ -215,9 +224,11 @@ class ReturnsDesk:
 
     def reprint(self) -> Feedback:
         if not self.last_jobs:
-            return warn("Nothing to reprint yet")
+            return self._command_refused("CMD-REPRINT", warn("Nothing to reprint yet"))
         outcome = self.p.printer.send(self.last_jobs)
         self.last_sent = outcome.sent or self.last_sent
+        self.p.audit("reprint", self.last_jobs[0].subject, {"documents": [j.document for j in self.last_jobs],
+                                                            "errors": list(outcome.errors)})
         return error("Reprint failed", "; ".join(outcome.errors)) if outcome.errors else ok("Printed again")
 
     def _print(self, jobs: list[PrintJob], job_ids: list[int]) -> None:
@@ -227,6 +238,11 @@ class ReturnsDesk:
         self.last_sent = outcome.sent
         self.p.audit("print", jobs[0].subject, {"documents": [j.document for j in jobs],
                                                 "errors": list(outcome.errors)})
+
+    def _command_refused(self, code: str, feedback: Feedback) -> Feedback:
+        subject = self.current.state.rma.subject if self.current else None
+        self.p.audit("command.refused", subject, {"code": code, "reason": feedback.message})
+        return feedback
 
     def _refused(self, code: str, reason: str, hint: str = "") -> Feedback:
         subject = self.current.state.rma.subject if self.current else None
