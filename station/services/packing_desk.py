@@ -149,6 +149,8 @@ class PackingDesk:
                             serial_taken=self.p.packing.serial_taken)
         if isinstance(result, NeedsCode):
             self.asking = result
+            self.p.audit("unit.code_asked", self.current.state.order.order_number,
+                         {"barcode": scan.barcode, "sku": scan.match.product.sku, "kind": result.kind})
             return warn(f"Scan the {result.kind} number of {scan.match.product.name}",
                         "it is on the unit's label")
         if not isinstance(result, Counted):
@@ -170,7 +172,7 @@ class PackingDesk:
             return warn(f"{name} left out", "it was not counted: take it out of the box")
         undone = undo_last(self.current.state)
         if undone is None:
-            return warn("Nothing to undo")
+            return self._command_refused("CMD-UNDO", warn("Nothing to undo"))
         state, unit = undone
         self.p.packing.undo(self.current, unit, operator, state.open_package)
         self.current = replace(self.current, state=state)
@@ -191,7 +193,7 @@ class PackingDesk:
         assert self.current is not None
         result = skip_next_insert(self.current.state)
         if not isinstance(result, tuple):
-            return warn(result.reason)
+            return self._command_refused("CMD-SKIP-INSERT", warn(result.reason))
         state, mark = result
         self.p.packing.mark_insert(self.current, mark, operator)
         self.current = replace(self.current, state=state)
@@ -211,10 +213,10 @@ class PackingDesk:
         assert self.current is not None
         blocked = self._closing_blocked(self.current.state)
         if blocked is not None:
-            return error(blocked)
+            return self._command_refused("CMD-NEW-BOX", error(blocked))
         state = open_next_package(self.current.state)
         if not isinstance(state, PackingState):
-            return error(state.reason)
+            return self._command_refused("CMD-NEW-BOX", error(state.reason))
         self.current = replace(self.current, state=state)
         self.p.packing.save_package(self.current, state.package(state.open_package), operator,
                                     "package.opened", {})
@@ -225,7 +227,7 @@ class PackingDesk:
         assert self.current is not None
         reading = self._stable_reading()
         if isinstance(reading, Feedback):
-            return reading
+            return self._command_refused("CMD-WEIGH", reading)
         catalog, state = self.p.catalog(), self.current.state
         number, weight = state.open_package, round(reading)
         state = record_weight(state, number, weight)
@@ -268,18 +270,21 @@ class PackingDesk:
     def done(self, operator: Staff) -> Feedback:
         assert self.current is not None
         catalog, state = self.p.catalog(), self.current.state
+        refusal = None
         if not is_complete(state, catalog):
             left = sum(max(0, p.line.quantity - p.counted) for p in line_progress(state, catalog))
-            return error(f"{left} unit(s) still to scan", "or CMD-SHORT-SHIP with a supervisor")
-        if pending_inserts(state):
-            return error(f"Put in {pending_inserts(state)[0].name}", "or CMD-SKIP-INSERT")
-        blocked = self._closing_blocked(state)
-        return error(blocked) if blocked else self.complete(operator)
+            refusal = error(f"{left} unit(s) still to scan", "or CMD-SHORT-SHIP with a supervisor")
+        elif pending_inserts(state):
+            refusal = error(f"Put in {pending_inserts(state)[0].name}", "or CMD-SKIP-INSERT")
+        elif blocked := self._closing_blocked(state):
+            refusal = error(blocked)
+        return self._command_refused("CMD-DONE", refusal) if refusal else self.complete(operator)
 
     def short_ship(self, operator: Staff, ask: Callable[[Approval], None]) -> Feedback:
         assert self.current is not None
         if not self.current.state.units:
-            return error("Nothing is packed yet", "scan the items that go out first")
+            return self._command_refused("CMD-SHORT-SHIP", error("Nothing is packed yet",
+                                                                 "scan the items that go out first"))
         number = self.current.state.order.order_number
 
         def grant(supervisor: Staff, reason: str) -> Feedback:
@@ -326,7 +331,7 @@ class PackingDesk:
 
     def reprint(self) -> Feedback:
         if not self.last_jobs:
-            return warn("Nothing to reprint yet")
+            return self._command_refused("CMD-REPRINT", warn("Nothing to reprint yet"))
         outcome = self.p.printer.send(self.last_jobs)
         documents = [j.document for j in self.last_jobs]
         self.p.audit("reprint", self.last_jobs[0].subject, {"documents": documents})
@@ -362,6 +367,11 @@ class PackingDesk:
                             tolerance_pct=self.p.tolerances.tolerance_pct,
                             tolerance_g=self.p.tolerances.tolerance_g)
         return refused.reason if refused else "all checked: scan CMD-DONE"
+
+    def _command_refused(self, code: str, feedback: Feedback) -> Feedback:
+        subject = self.current.state.order.order_number if self.current else None
+        self.p.audit("command.refused", subject, {"code": code, "reason": feedback.message})
+        return feedback
 
     def _refused(self, code: str, reason: str, hint: str = "") -> Feedback:
         subject = self.current.state.order.order_number if self.current else None
