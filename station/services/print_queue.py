@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from printing.targets import PrintError, PrintTarget
+from station.storage.audit import append_audit
 from station.storage.db import Database
 from station.storage.models import PrintJobRow
 
@@ -99,6 +100,10 @@ class PrintQueue:
         with self.db.unit_of_work() as s:
             row = s.get_one(PrintJobRow, job_id)
             row.state, row.printed_at, row.sent_to, row.last_error = "printed", datetime.now(UTC), where, None
+            if row.attempts:  # the first try is audited with the work; a later one only here
+                append_audit(s, station_id=self.station_id, action="print.retried", subject=subject,
+                             detail={"document": document, "attempts": row.attempts + 1, "sent_to": where},
+                             actor=None)
         return where, None
 
     def _failed(self, job_id: int, error: str) -> None:
