@@ -100,6 +100,7 @@ class StationCore:
                 return
             try:
                 if isinstance(item, _DeviceError):
+                    self._audit("scan.refused", {"code": "", "reason": item.message})
                     self._desk.feedback = error(item.message, "the scan was not used: scan again")
                     self._screen = self._desk.screen()
                 else:
@@ -108,6 +109,7 @@ class StationCore:
             except Exception as exc:  # one bad step must not stop the station: show it, log it, go on
                 # Not the scan text: it may be a supervisor PIN typed into the scan field.
                 log.exception("handling a %s failed", type(item).__name__)
+                self._audit("scan.failed", {"error": exc.__class__.__name__})
                 self._desk.feedback = error("Something went wrong with that scan",
                                             f"{exc.__class__.__name__}: {exc}")
                 self._screen = self._desk.screen()
@@ -115,6 +117,13 @@ class StationCore:
             with self._settled:
                 self._pending -= 1
                 self._settled.notify_all()
+
+    def _audit(self, action: str, detail: dict[str, object]) -> None:
+        """An audit row for a scan the desk could not handle; a database that is down only logs it."""
+        try:
+            self._desk.audit(action, None, detail)
+        except Exception:
+            log.exception("the audit row %s could not be written", action)
 
     def _publish(self, event: CoreEvent) -> None:
         with self._lock:
