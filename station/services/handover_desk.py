@@ -33,7 +33,6 @@ from station.workflows.handover import (
 
 # Packages packed this long ago can still be scanned; the missing list holds today's only.
 LOOKBACK = timedelta(days=3)
-CHOOSE = "scan a carrier barcode (CARRIER-…) or touch a carrier"
 
 
 @dataclass
@@ -64,7 +63,7 @@ class HandoverDesk:
             self.current = found.state if found else None
         self.refresh()
         if self.current is None:
-            return ok("Hand-over", CHOOSE)
+            return ok("Hand-over")  # the screen asks for the carrier
         return ok(f"Resumed manifest {self.current.manifest_id}",
                   f"{self.current.carrier}: {len(self.current.packages)} on it, scan the next package")
 
@@ -80,7 +79,7 @@ class HandoverDesk:
         carrier = next((c for c in self._carriers() if carrier_barcode(c) == carrier_barcode(name)), None)
         if carrier is None:
             self.refresh(reload=False)
-            return self._refused(carrier_barcode(name), f"No {name} packages were packed lately", CHOOSE)
+            return self._refused(carrier_barcode(name), f"No {name} packages were packed lately")
         if current is not None:
             self.p.service.park(current, operator)  # an empty manifest: nothing to lose
         opened = self.p.service.open_for(carrier, operator)
@@ -107,7 +106,7 @@ class HandoverDesk:
     # -- packages -----------------------------------------------------------------------------------
     def package(self, scan: TrackingScan, code: str, operator: Staff) -> Feedback:
         if self.current is None:
-            return self._refused(code, "Choose the carrier first", CHOOSE)
+            return self._refused(code, "Choose the carrier first")
         self.current = replace(self.current, closing=False)  # only CMD-DONE right after CMD-DONE closes
         self._load()
         result = add_package(self.current, code, scan.candidates, self._pool)
@@ -143,8 +142,9 @@ class HandoverDesk:
         if step == "confirm":
             self.current = replace(self.current, closing=True)
             self.refresh(reload=False)
-            return warn(f"{len(left_out)} {self.current.carrier} package(s) packed today are not scanned",
-                        "scan them, or scan CMD-DONE again to close without them")
+            return warn(f"{count(len(left_out), 'package')} not scanned",
+                        f"{self.current.carrier}, packed today: scan them, or CMD-DONE again to close "
+                        "without them")
         return self._close(self.current, operator, left_out)
 
     def _close(self, manifest: Manifest, operator: Staff, left_out: tuple[PackedPackage, ...]) -> Feedback:
@@ -159,8 +159,8 @@ class HandoverDesk:
         self.p.audit("print", manifest.manifest_id,
                      {"documents": ["manifest"], "errors": list(outcome.errors)})
         self.refresh()
-        count = len(manifest.packages)
-        message = f"Manifest {manifest.manifest_id} closed: {count} package(s) to {manifest.carrier}"
+        message = (f"Manifest {manifest.manifest_id} closed: {count(len(manifest.packages), 'package')} "
+                   f"to {manifest.carrier}")
         if outcome.errors:
             return warn(message, "; ".join(outcome.errors) + " (scan CMD-REPRINT)")
         return ok(message, "the manifest is printing: the driver and you sign it")
@@ -225,6 +225,11 @@ def carriers_of(pool: Iterable[PackedPackage], parked: Iterable[ParkedManifest])
 def carriers_lately(service: HandoverService, now: datetime) -> list[str]:
     """The carriers a supervisor may choose now (their barcodes go on the command sheet)."""
     return carriers_of(service.packed_packages(day_start(now) - LOOKBACK), service.parked())
+
+
+def count(n: int, noun: str) -> str:
+    """ "1 package", "3 packages"."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _line(package: ManifestPackage | PackedPackage) -> ManifestLineView:

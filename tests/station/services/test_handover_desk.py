@@ -122,13 +122,13 @@ def test_hand_over_end_to_end(station: Station, tmp_path: Path) -> None:
     screen = scan(station, "CMD-DONE")  # the first shows what is missing, and closes nothing
     assert screen.handover is not None and screen.handover.closing
     assert (screen.feedback.level, screen.feedback.message) == (
-        "warn", "1 DHL package(s) packed today are not scanned")
+        "warn", "1 package not scanned")
     assert [(m.order_number, m.package_no, m.tracking_number) for m in screen.handover.missing] == [
         ("SO-100235", 1, DHL_2)]
     assert [(p.package_no, p.tracking_number) for p in screen.handover.packages] == [(1, DHL_1), (2, None)]
     assert events(station, "station.shipment.handed_over") == []
     screen = scan(station, "CMD-DONE")
-    assert screen.feedback.message == f"Manifest {MANIFEST} closed: 2 package(s) to DHL", screen.feedback
+    assert screen.feedback.message == f"Manifest {MANIFEST} closed: 2 packages to DHL", screen.feedback
     assert screen.handover is not None and screen.handover.manifest_id is None
 
     handed = events(station, "station.shipment.handed_over")
@@ -253,7 +253,7 @@ def test_packages_packed_before_today_are_not_missing_but_still_scan(station: St
     assert screen.handover is not None and screen.handover.missing == ()
     assert scan(station, DHL_2).feedback.message == "+ SO-100235 package 1"
     screen = scan(station, "CMD-DONE")  # nothing missing: the first CMD-DONE closes
-    assert "closed: 1 package(s) to DHL" in screen.feedback.message
+    assert "closed: 1 package to DHL" in screen.feedback.message
 
 
 def test_the_command_sheet_carries_the_carriers_to_choose(station: Station, tmp_path: Path) -> None:
