@@ -27,8 +27,8 @@ from station.services.views import ScreenState, StatusView
 from ui.bridge import CoreBridge
 from ui.core_api import Core
 from ui.feedback import FeedbackCues, SoundPlayer
+from ui.handover_screen import HandoverScreen
 from ui.packing_screen import PackingScreen
-from ui.placeholder_screen import PlaceholderScreen
 from ui.returns_screen import ReturnsScreen
 from ui.scan_input import ScanInput
 from ui.status_bar import StatusBar
@@ -56,10 +56,10 @@ class MainWindow(QMainWindow):
         self._core = core
         self._title_suffix = title_suffix
         self._cues = FeedbackCues(play_sound or SoundPlayer(parent=self).play)
-        self.top_bar = TopBar()
+        self.top_bar = TopBar(submit=core.submit_scan)  # a supervisor's hand-over button
         self.packing = PackingScreen()
         self.returns = ReturnsScreen(submit=core.submit_scan)  # the grade pad submits as if scanned
-        self.handover = PlaceholderScreen("Hand-over is done on the hand-over screen.")
+        self.handover = HandoverScreen(submit=core.submit_scan)  # carrier buttons submit as if scanned
         self.sync_panel = SyncPanel(core)
         self.screens = QStackedWidget()
         for screen in (self.packing, self.returns, self.handover, self.sync_panel):
@@ -135,7 +135,7 @@ class MainWindow(QMainWindow):
         self.sync_panel.shutdown()
         super().closeEvent(event)
 
-    def _screen_for(self, mode: str) -> PackingScreen | ReturnsScreen | PlaceholderScreen:
+    def _screen_for(self, mode: str) -> PackingScreen | ReturnsScreen | HandoverScreen:
         if mode == "pack":
             return self.packing
         return self.returns if mode == "returns" else self.handover

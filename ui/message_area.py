@@ -95,12 +95,21 @@ def prompt_for(state: ScreenState) -> str:
     if state.mode == "returns":
         return "Scan an RMA, a return tracking number or an order number"
     if state.mode == "handover":
-        return "Scan a tracking number or a package label"
+        return _handover_prompt(state)
     if state.order is None:
         return "Scan an order number"
     if state.order.units_counted < state.order.units_total:
         return "Scan the next item"
     return ""
+
+
+def _handover_prompt(state: ScreenState) -> str:
+    handover = state.handover
+    if handover is not None and handover.manifest_id is None:
+        return "Scan a carrier barcode, or touch the carrier"
+    if handover is not None and handover.closing:
+        return ""  # the feedback says it: scan the missing packages, or CMD-DONE again
+    return "Scan a tracking number or a package label"
 
 
 def describe(state: ScreenState) -> tuple[str, str, str]:

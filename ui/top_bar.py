@@ -1,21 +1,38 @@
-"""The top bar: which station this is, who is signed in, and the mode in big type."""
+"""The top bar: which station this is, who is signed in, and the mode in big type.
+
+A signed-in supervisor also gets a button into hand-over mode (and back to packing): it submits the
+command barcode a scan would, with source "touch".
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+from collections.abc import Callable
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from station.domain.scan import Scan
 from station.services.views import ScreenState
 
 MODE_NAMES = {"pack": "PACKING", "returns": "RETURNS", "handover": "HAND-OVER"}
+MODE_BUTTON_STYLE = ("QPushButton { font-size: 16pt; font-weight: bold; color: #263238; background: #ffffff;"
+                     " border-radius: 8px; padding: 4px 16px; } QPushButton:pressed { background: #bbdefb; }")
 
 
 class TopBar(QFrame):
     """Station id on the left, operator in the middle, mode on the right."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *,
+                 submit: Callable[[Scan], None] | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("topBar")
+        self._submit = submit
+        self.mode_button = QPushButton()
+        self.mode_button.setObjectName("modeButton")
+        self.mode_button.setStyleSheet(MODE_BUTTON_STYLE)
+        self.mode_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the scan input keeps the focus
+        self.mode_button.setVisible(False)
+        self.mode_button.clicked.connect(self._switch)
         self.station = QLabel()
         self.station.setObjectName("station")
         self.operator = QLabel()
@@ -27,6 +44,8 @@ class TopBar(QFrame):
         layout.setContentsMargins(16, 8, 16, 8)
         layout.addWidget(self.station)
         layout.addWidget(self.operator, 1)
+        layout.addWidget(self.mode_button)
+        layout.addSpacing(12)
         layout.addWidget(self.mode)
 
     def render(self, state: ScreenState) -> None:  # type: ignore[override]
@@ -34,3 +53,12 @@ class TopBar(QFrame):
         operator = state.operator
         self.operator.setText(f"{operator.name} ({operator.role})" if operator else "not signed in")
         self.mode.setText(MODE_NAMES.get(state.mode, state.mode.upper()))
+        supervisor = operator is not None and operator.role == "supervisor"
+        self.mode_button.setVisible(supervisor and self._submit is not None)
+        self.mode_button.setText("Back to packing" if state.mode == "handover" else "Hand-over")
+        self.mode_button.setProperty("command", "CMD-MODE-PACK" if state.mode == "handover"
+                                     else "CMD-MODE-HANDOVER")
+
+    def _switch(self) -> None:
+        if self._submit is not None:
+            self._submit(Scan(str(self.mode_button.property("command")), source="touch"))
