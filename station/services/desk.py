@@ -28,7 +28,7 @@ from station.domain.classify import (
 )
 from station.domain.commands import COMMANDS, is_command
 from station.domain.scan import Scan
-from station.services.approval import Approval, take_badge, take_entry
+from station.services.approval import MAX_REASON, Approval, take_badge, take_entry
 from station.services.feedback import SIGNED_OUT, error, ok, warn
 from station.services.handover_desk import HandoverDesk
 from station.services.order_view import order_view
@@ -184,13 +184,14 @@ class Desk:
             self.audit("override.cancelled", None, {"purpose": self.approval.purpose})
             self.approval = None
             return warn("Approval cancelled")
-        approval = self.approval
+        approval, subject = self.approval, self._subject()  # the grant may close the order
         step = take_entry(approval, code, self.p.db, self.p.station_id)
         if step.done:
             self.approval = None
             if approval.step == "reason" and approval.supervisor is not None:
-                self.audit("override.approved", None, {
-                    "purpose": approval.purpose, "supervisor": approval.supervisor.badge})
+                self.audit("override.approved", subject, {
+                    "purpose": approval.purpose, "supervisor": approval.supervisor.badge,
+                    "reason": " ".join(code.split())[:MAX_REASON]})
         return step.feedback
 
     # -- people and modes ---------------------------------------------------------------------------
