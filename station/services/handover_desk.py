@@ -102,6 +102,7 @@ class HandoverDesk:
         if self.current is not None:
             self.p.service.park(self.current, operator)
             self.current = None
+            self.refresh()
 
     # -- packages -----------------------------------------------------------------------------------
     def package(self, scan: TrackingScan, code: str, operator: Staff) -> Feedback:

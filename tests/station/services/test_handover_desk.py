@@ -242,6 +242,11 @@ def test_leaving_hand_over_puts_the_manifest_aside(station: Station) -> None:
     screen = scan(station, "CARRIER-DHL")
     assert screen.handover is not None and screen.handover.manifest_id == MANIFEST
     assert [p.order_number for p in screen.handover.packages] == ["SO-100234"]
+    scan(station, "CMD-SIGN-OUT")  # signing out puts it aside too
+    screen = scan(station, "EMP-9001")
+    assert screen.mode == "handover" and screen.handover is not None
+    assert screen.handover.manifest_id is None and screen.feedback.detail == "Choose the carrier"
+    assert [(c.carrier, c.parked) for c in screen.handover.carriers] == [("DHL", MANIFEST), ("UPS", None)]
 
 
 def test_packages_packed_before_today_are_not_missing_but_still_scan(station: Station) -> None:
