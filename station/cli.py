@@ -55,10 +55,15 @@ def build_parser() -> argparse.ArgumentParser:
     backend.add_argument("--token", help="require this bearer token (default: $STATION_BACKEND_TOKEN)")
     report = add("report", "reports")
     report_sub = report.add_subparsers(dest="report", metavar="REPORT", required=True)
-    daily = report_sub.add_parser("daily", parents=[common], help="the supervisor's daily report")
+    daily_help = ("the supervisor's daily report as PDF (and CSV): every station sharing the database, "
+                  "or one; days run midnight to midnight in this machine's time zone (TZ)")
+    daily = report_sub.add_parser("daily", parents=[common], help="the supervisor's daily report",
+                                  description=daily_help)
     daily.add_argument("--date", metavar="D", help="YYYY-MM-DD (default: today)")
-    daily.add_argument("--out", metavar="FILE", help="write the PDF here")
+    daily.add_argument("--out", metavar="FILE",
+                       help="write the PDF here (default: daily-report-D.pdf in the current folder)")
     daily.add_argument("--csv", metavar="FILE", help="also write the figures as CSV")
+    daily.add_argument("--station", metavar="ID", help="only this station (default: every station)")
     printing = add("print", "print documents")
     print_sub = printing.add_subparsers(dest="document", metavar="DOCUMENT", required=True)
     sheet = print_sub.add_parser("command-sheet", parents=[common], help="the sheet of command barcodes")

@@ -173,7 +173,37 @@ def _carrier_barcodes(config: Config) -> list[tuple[str, str]]:
 
 
 def report_daily(config: Config, args: argparse.Namespace) -> int:
-    raise CommandError("the daily report is not available in this version of the station")
+    """The daily report as a PDF file (and CSV), for every station of the database or --station."""
+    from station.bootstrap import open_database
+    from station.reports.document import default_file_name, make_report, parse_day
+    from station.reports.window import local_zone, today
+
+    zone = local_zone()
+    try:
+        day = parse_day(args.date) if args.date else today(zone)
+    except ValueError as exc:
+        raise CommandError(f"report daily: --date {exc}") from None
+    db = open_database(config)
+    try:
+        made = make_report(db, day, zone, args.station, config.printers.document.paper)
+    finally:
+        db.dispose()
+    out = Path(args.out or default_file_name(day, args.station))
+    _write(out, made.pdf)
+    if args.csv:
+        _write(Path(args.csv), made.csv.encode("utf-8"))
+    report = made.report
+    print(f"daily report {day} ({report.title}, times in {report.zone}): {report.orders} order(s) packed, "
+          f"{report.returns.completed} return(s) completed; PDF written to {out}"
+          + (f", CSV to {args.csv}" if args.csv else ""))
+    return 0
+
+
+def _write(path: Path, content: bytes) -> None:
+    try:
+        path.write_bytes(content)
+    except OSError as exc:
+        raise CommandError(f"report daily: cannot write {path}: {exc.strerror or exc}") from None
 
 
 def check(config: Config) -> int:

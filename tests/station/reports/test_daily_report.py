@@ -37,18 +37,6 @@ def local(hour: int, minute: int, second: int) -> datetime:
 
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    return Clock().install(monkeypatch)
-
-
-@pytest.fixture
-def scale() -> Iterator[ScaleSimulator]:
-    simulator = ScaleSimulator("sics", grams=0.0, mode="stable")
-    yield simulator
-    simulator.close()
-
-
-@pytest.fixture
 def worked(tmp_path: Path, database_url: str, clock: Clock, scale: ScaleSimulator) -> Iterator[Database]:
     """The database after the known day at PACK-01."""
     with running_station(tmp_path, database_url, scale=scale) as station:
