@@ -113,19 +113,20 @@ def audit_verify(config: Config) -> int:
     from sqlalchemy import func
 
     from station.bootstrap import open_database
-    from station.storage.audit import verify_chain
+    from station.storage.audit import verify_chain, why_broken
     from station.storage.models import AuditRow
 
     db = open_database(config)
     try:
         with db.read() as s:
             broken = verify_chain(s)
+            reason = why_broken(broken) if broken is not None else ""
             total = s.execute(select(func.count()).select_from(AuditRow)).scalar_one()
     finally:
         db.dispose()
     if broken is not None:
-        print(f"audit trail broken at row {broken.id} ({broken.station_id}, {broken.at:%Y-%m-%d %H:%M:%S}, "
-              f"{broken.action})", file=sys.stderr)
+        print(f"audit trail broken at row {broken.id} ({broken.station_id}, "
+              f"{broken.at:%Y-%m-%d %H:%M:%S} UTC, {broken.action}): {reason}", file=sys.stderr)
         return 1
     print(f"audit trail intact: {total} row(s)")
     return 0

@@ -73,6 +73,13 @@ def _hash(values: dict[str, Any]) -> str:
     return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 
+def why_broken(row: AuditRow) -> str:
+    """Why verify_chain stopped at `row`, in words for the supervisor."""
+    if row.hash != row_hash(row):
+        return "its content does not match its hash: it was changed after it was written"
+    return "it does not follow its station's previous row: a row before it was removed or changed"
+
+
 def verify_chain(session: Session) -> AuditRow | None:
     """The first row (by id) whose hash or link is broken, or None when every chain holds."""
     last: dict[str, str] = {}
