@@ -228,7 +228,8 @@ class Desk:
         mode = MODE_COMMANDS[code]
         refusal = None
         if not self.operator.may(mode):
-            refusal = error(f"{self.operator.name} may not work in {mode} mode")
+            shown = "hand-over" if mode == "handover" else mode
+            refusal = error(f"{self.operator.name} may not work in {shown} mode")
         elif self.packing.current is not None or self.returns.current is not None:
             refusal = error("Finish the open order or return first", "or scan CMD-CANCEL to put it aside")
         elif self.handover.current is not None and mode != "handover":
