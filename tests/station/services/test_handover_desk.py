@@ -98,7 +98,7 @@ def audit(station: Station, prefix: str) -> list[AuditRow]:
 
 def test_hand_over_end_to_end(station: Station, tmp_path: Path) -> None:
     packed_demo_orders(station)
-    assert scan(station, "CMD-MODE-HANDOVER").feedback.message == "Ana Silva may not work in handover mode"
+    assert scan(station, "CMD-MODE-HANDOVER").feedback.message == "Ana Silva may not work in hand-over mode"
     screen = handover_mode(station)
     assert screen.handover is not None
     assert [(c.carrier, c.barcode, c.waiting) for c in screen.handover.carriers] == [
