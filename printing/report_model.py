@@ -143,8 +143,7 @@ class DailyReport:
 
     @property
     def title(self) -> str:
+        """ "Station PACK-02" for one station's report, else "All stations" and those with work."""
         if self.station_filter:
             return f"Station {self.station_filter}"
-        if len(self.stations) == 1:
-            return f"Station {self.stations[0]}"
         return "All stations" + (f" ({', '.join(self.stations)})" if self.stations else "")

@@ -9,6 +9,7 @@ import gc
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,10 @@ from devices.scanner import SerialScanner
 from printing.targets import PrintTarget, parse_target
 from station.config import Config
 from station.domain.scan import Scan
+from station.reports.daily import known_stations
+from station.reports.document import DOCUMENT as REPORT_DOCUMENT
+from station.reports.document import ReportFiles, make_report
+from station.reports.window import local_zone
 from station.services.carrier_labels import CarrierLabels
 from station.services.core import StationCore
 from station.services.desk import Desk, DeskParts
@@ -26,7 +31,7 @@ from station.services.handover import HandoverService
 from station.services.handover_desk import HandoverDesk, HandoverParts
 from station.services.packing import PackingService
 from station.services.packing_desk import PackingDesk, PackingParts
-from station.services.print_queue import PrintQueue
+from station.services.print_queue import PrintJob, PrintOutcome, PrintQueue
 from station.services.returns import ReturnsService
 from station.services.returns_desk import ReturnsDesk, ReturnsParts
 from station.services.sync_view import SyncSnapshot, SyncView, Which, backend_view
@@ -123,6 +128,23 @@ class Station:
 
     def _outbox(self) -> SyncView:
         return SyncView(self.db, self.config.station.id)
+
+    # -- the supervisor's reports (ui.reports_screen; called off the GUI thread) -----------------------------
+    def report_stations(self) -> tuple[str, ...]:
+        return known_stations(self.db)
+
+    def daily_report(self, day: date, station: str | None = None) -> ReportFiles:
+        """The day's report (PDF and CSV) in this machine's time zone: every station, or `station`."""
+        return make_report(self.db, day, local_zone(), station, self.config.printers.document.paper)
+
+    def print_report(self, files: ReportFiles) -> PrintOutcome:
+        """Queue the report on the document printer and try it now; a failure stays queued and is retried."""
+        assert self.print_queue is not None  # build_station always makes one
+        ids = self.print_queue.enqueue([PrintJob("document", REPORT_DOCUMENT, files.subject, files.pdf)])
+        outcome = self.print_queue.send(ids)
+        self.desk.audit("print", files.subject, {"documents": [REPORT_DOCUMENT],
+                                                 "errors": list(outcome.errors)})
+        return outcome
 
 
 def open_database(config: Config) -> Database:

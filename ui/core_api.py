@@ -6,9 +6,12 @@ The UI codes against this protocol only, so tests can stand a small recorder in 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Protocol
 
 from station.domain.scan import Scan
+from station.reports.document import ReportFiles
+from station.services.print_queue import PrintOutcome
 from station.services.sync_view import SyncSnapshot, Which
 from station.services.views import CoreEvent, ScreenState, StatusView
 
@@ -37,3 +40,13 @@ class Core(Protocol):
 
     def export_events(self, path: str, which: Which = "undelivered") -> int:
         """Write the events as JSON (CloudEvents as sent, with state and error) to `path`; how many."""
+
+    # The reports screen's calls read the database and render PDFs: made off the GUI thread too.
+    def report_stations(self) -> tuple[str, ...]:
+        """Every station that wrote to the database: the report's station filter."""
+
+    def daily_report(self, day: date, station: str | None = None) -> ReportFiles:
+        """The day's report (figures, PDF, CSV) for every station, or for `station`."""
+
+    def print_report(self, files: ReportFiles) -> PrintOutcome:
+        """Queue the report on the document printer and try it now."""

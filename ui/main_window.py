@@ -29,6 +29,7 @@ from ui.core_api import Core
 from ui.feedback import FeedbackCues, SoundPlayer
 from ui.handover_screen import HandoverScreen
 from ui.packing_screen import PackingScreen
+from ui.reports_screen import ReportsScreen
 from ui.returns_screen import ReturnsScreen
 from ui.scan_input import ScanInput
 from ui.status_bar import StatusBar
@@ -61,8 +62,9 @@ class MainWindow(QMainWindow):
         self.returns = ReturnsScreen(submit=core.submit_scan)  # the grade pad submits as if scanned
         self.handover = HandoverScreen(submit=core.submit_scan)  # carrier buttons submit as if scanned
         self.sync_panel = SyncPanel(core)
+        self.reports = ReportsScreen(core)  # a supervisor's, from the top bar; the next scan closes it
         self.screens = QStackedWidget()
-        for screen in (self.packing, self.returns, self.handover, self.sync_panel):
+        for screen in (self.packing, self.returns, self.handover, self.sync_panel, self.reports):
             self.screens.addWidget(screen)
         self._mode = "pack"
         self.status_bar = StatusBar()
@@ -78,6 +80,8 @@ class MainWindow(QMainWindow):
         self.scan_input.codeEntered.connect(self._submit_typed)
         self.status_bar.syncClicked.connect(self.open_sync)
         self.sync_panel.closeRequested.connect(self.close_sync)
+        self.top_bar.reportsClicked.connect(self.open_reports)
+        self.reports.closeRequested.connect(self.close_sync)  # the same way back to the scan screen
         bridge.screenChanged.connect(self.show_screen)
         bridge.statusChanged.connect(self.show_status)
         self.show_screen(core.screen_state())
@@ -114,6 +118,12 @@ class MainWindow(QMainWindow):
         self.sync_panel.refresh()
         self.reclaim_focus()
 
+    def open_reports(self) -> None:
+        if self.screens.currentWidget() is not self.reports:
+            self.screens.setCurrentWidget(self.reports)
+            self.reports.open()
+        self.reclaim_focus()
+
     def close_sync(self) -> None:
         self.screens.setCurrentWidget(self._screen_for(self._mode))
         self.reclaim_focus()
@@ -133,6 +143,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.wedge.uninstall()
         self.sync_panel.shutdown()
+        self.reports.shutdown()
         super().closeEvent(event)
 
     def _screen_for(self, mode: str) -> PackingScreen | ReturnsScreen | HandoverScreen:

@@ -1,14 +1,14 @@
 """The top bar: which station this is, who is signed in, and the mode in big type.
 
 A signed-in supervisor also gets a button into hand-over mode (and back to packing): it submits the
-command barcode a scan would, with source "touch".
+command barcode a scan would, with source "touch"; and a Reports button (`reportsClicked`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from station.domain.scan import Scan
@@ -22,6 +22,8 @@ MODE_BUTTON_STYLE = ("QPushButton { font-size: 16pt; font-weight: bold; color: #
 class TopBar(QFrame):
     """Station id on the left, operator in the middle, mode on the right."""
 
+    reportsClicked = Signal()
+
     def __init__(self, parent: QWidget | None = None, *,
                  submit: Callable[[Scan], None] | None = None) -> None:
         super().__init__(parent)
@@ -33,6 +35,12 @@ class TopBar(QFrame):
         self.mode_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the scan input keeps the focus
         self.mode_button.setVisible(False)
         self.mode_button.clicked.connect(self._switch)
+        self.reports_button = QPushButton("Reports")
+        self.reports_button.setObjectName("reportsButton")
+        self.reports_button.setStyleSheet(MODE_BUTTON_STYLE)
+        self.reports_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.reports_button.setVisible(False)
+        self.reports_button.clicked.connect(self.reportsClicked)
         self.station = QLabel()
         self.station.setObjectName("station")
         self.operator = QLabel()
@@ -44,6 +52,8 @@ class TopBar(QFrame):
         layout.setContentsMargins(16, 8, 16, 8)
         layout.addWidget(self.station)
         layout.addWidget(self.operator, 1)
+        layout.addWidget(self.reports_button)
+        layout.addSpacing(8)
         layout.addWidget(self.mode_button)
         layout.addSpacing(12)
         layout.addWidget(self.mode)
@@ -55,6 +65,7 @@ class TopBar(QFrame):
         self.mode.setText(MODE_NAMES.get(state.mode, state.mode.upper()))
         supervisor = operator is not None and operator.role == "supervisor"
         self.mode_button.setVisible(supervisor and self._submit is not None)
+        self.reports_button.setVisible(supervisor)
         self.mode_button.setText("Back to packing" if state.mode == "handover" else "Hand-over")
         self.mode_button.setProperty("command", "CMD-MODE-PACK" if state.mode == "handover"
                                      else "CMD-MODE-HANDOVER")

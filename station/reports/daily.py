@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, tzinfo
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from printing.report_model import DailyReport, OutboxFigures
@@ -13,8 +14,9 @@ from station.reports import breakdowns, packing_figures, returns_figures
 from station.reports.sources import DayData, load_day
 from station.reports.window import DayWindow, day_window, local_zone
 from station.storage.db import Database
+from station.storage.models import CounterRow
 
-__all__ = ["DailyReport", "daily_report"]
+__all__ = ["DailyReport", "daily_report", "known_stations"]
 
 
 def daily_report(source: Database | Session, day: date, tz: tzinfo | None = None,
@@ -56,3 +58,10 @@ def _outbox(data: DayData, window: DayWindow) -> OutboxFigures:
     return OutboxFigures(sum(b.recorded for b in boxes), sum(b.delivered for b in boxes),
                          sum(b.waiting for b in boxes), sum(b.dead for b in boxes),
                          window.local(oldest) if oldest else None)
+
+
+def known_stations(db: Database) -> tuple[str, ...]:
+    """Every station that ever wrote to this database (each keeps its own counters): the filter's choices."""
+    with db.read() as s:
+        return tuple(s.execute(select(CounterRow.station_id).distinct().order_by(CounterRow.station_id))
+                     .scalars())

@@ -68,6 +68,7 @@ def test_every_figure_of_a_known_day(worked: Database) -> None:
     assert (report.day, report.zone, report.station_filter, report.stations) == (DAY, "Europe/Berlin", None,
                                                                                ("PACK-01",))
     assert (report.start, report.end) == (local(0, 0, 0), local(0, 0, 0) + timedelta(days=1))
+    assert report.title == "All stations (PACK-01)"  # not filtered: every station with work that day
     # SO-100234: 2 T-shirts and a gift set; SO-100236: headphones, 2 socks; SO-100235 short: scarf,
     # 2 candles; SO-100237: 2 creams, a mug, 3 teas. SO-100241 was put aside: not packed.
     assert (report.orders, report.units, report.packages, report.packages_weighed) == (4, 15, 4, 3)

@@ -1,0 +1,310 @@
+"""The supervisor's reports screen: the daily report of a chosen day and station, its first page shown,
+printed on the document printer or saved as CSV. Reading, rendering and printing run on a worker thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pypdfium2 as pdfium
+from PySide6.QtCore import QDate, QObject, Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station.reports.document import ReportFiles
+from station.reports.window import local_zone, today
+from station.services.print_queue import PrintOutcome
+from ui import style
+from ui.core_api import Core
+
+log = logging.getLogger(__name__)
+
+AskPath = Callable[[QWidget, str], "str | None"]  # (parent, suggested file) -> chosen path or None
+ALL_STATIONS = "All stations"
+PREVIEW_DPI = 100
+
+SCREEN_STYLE = f"""
+QLabel#reportsTitle {{ font-size: 24pt; font-weight: bold; }}
+QLabel#reportsNotice {{ font-size: 15pt; font-weight: bold; }}
+QLabel#reportsNotice[state="error"] {{ color: {style.BAD_PART}; }}
+QLabel#reportsNotice[state="ok"] {{ color: {style.OK_PART}; }}
+QLabel#reportsField {{ font-size: 15pt; }}
+QDateEdit, QComboBox {{ font-size: 16pt; padding: 4px 8px; min-width: 170px; }}
+QScrollArea#reportsPreview {{ background: #90a4ae; border: none; }}
+QLabel#reportsPage {{ background: #ffffff; }}
+QPushButton {{ font-size: 16pt; font-weight: bold; padding: 6px 18px; border-radius: 8px;
+    background: #ffffff; border: 2px solid #37474f; }}
+QPushButton:pressed {{ background: #bbdefb; }}
+QPushButton:disabled {{ color: #78909c; border-color: #b0bec5; }}
+QPushButton#reportsPrint {{ background: {style.FOCUS}; color: #ffffff; border-color: #0d2c54; }}
+QPushButton#reportsPrint:disabled {{ background: #b0bec5; color: #eceff1; border-color: #b0bec5; }}
+QPushButton#reportsClose {{ background: #263238; color: #ffffff; border-color: #000000; }}
+"""
+
+
+@dataclass(frozen=True)
+class Made:
+    """A report and its first page as RGB pixels."""
+
+    files: ReportFiles
+    width: int
+    height: int
+    pixels: bytes
+
+
+def first_page(files: ReportFiles, dpi: float = PREVIEW_DPI) -> Made:
+    document = pdfium.PdfDocument(files.pdf)
+    try:
+        image = document[0].render(scale=dpi / 72).to_pil().convert("RGB")
+    finally:
+        document.close()
+    return Made(files, image.width, image.height, image.tobytes())
+
+
+def save_dialog(parent: QWidget, suggested: str) -> str | None:
+    path, _ = QFileDialog.getSaveFileName(parent, "Save the report as CSV", suggested, "CSV (*.csv)")
+    return path or None
+
+
+class _Worker(QObject):
+    """Runs calls one after the other on a thread of its own; each result comes back as a signal."""
+
+    finished = Signal(object, object)  # (on_done, the result or the exception raised)
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reports")
+        self.running = 0
+        self._closed = False
+        self.finished.connect(self._deliver)
+
+    def run(self, call: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
+        if not self._closed:
+            self.running += 1
+            self._pool.submit(self._call, call, on_done)
+
+    def shutdown(self) -> None:
+        self._closed = True
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _call(self, call: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
+        try:
+            result: Any = call()
+        except Exception as exc:  # shown on the screen; the station goes on
+            log.exception("a reports screen call failed")
+            result = exc
+        with contextlib.suppress(RuntimeError):  # the window is gone
+            self.finished.emit(on_done, result)
+
+    def _deliver(self, on_done: Callable[[Any], None], result: Any) -> None:
+        self.running -= 1
+        on_done(result)
+
+
+def _button(text: str, name: str) -> QPushButton:
+    button = QPushButton(text)
+    button.setObjectName(name)
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a click never takes the scan input's focus
+    return button
+
+
+def _label(name: str, text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setObjectName(name)
+    return label
+
+
+class ReportsScreen(QFrame):
+    """`closeRequested` asks the window for the scan screen back; `ask_path` chooses the CSV file."""
+
+    closeRequested = Signal()
+
+    def __init__(self, core: Core, parent: QWidget | None = None, *, ask_path: AskPath = save_dialog,
+                 today_is: Callable[[], date] | None = None, save_dir: Path | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reportsScreen")
+        self.setStyleSheet(SCREEN_STYLE)
+        self._core = core
+        self.ask_path = ask_path
+        self.today_is = today_is or (lambda: today(local_zone()))
+        self.save_dir = save_dir or Path.home()
+        self.made: Made | None = None
+        self._worker = _Worker(self)
+        self._loading = self._load_again = False
+        self._build()
+
+    def _build(self) -> None:
+        self.title = _label("reportsTitle", "Daily report")
+        self.day = QDateEdit()
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("yyyy-MM-dd")
+        self.station = QComboBox()
+        self.station.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.station.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.station.setMinimumContentsLength(12)  # long station ids never widen the window
+        self.station.addItem(ALL_STATIONS, None)
+        self.print_button = _button("Print", "reportsPrint")
+        self.csv_button = _button("Save CSV…", "reportsCsv")
+        self.close_button = _button("Back to scanning", "reportsClose")
+        self.notice = _label("reportsNotice")
+        self.notice.setMinimumWidth(1)  # a long notice never widens the window
+        self.page = _label("reportsPage")
+        self.page.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview = QScrollArea()
+        self.preview.setObjectName("reportsPreview")
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.preview.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.preview.setWidget(self.page)
+        top, choices = QHBoxLayout(), QHBoxLayout()
+        for widget in (self.title, self.print_button, self.csv_button, self.close_button):
+            top.addWidget(widget, 1 if widget is self.title else 0)
+        for widget in (_label("reportsField", "Day"), self.day, _label("reportsField", "Station"),
+                       self.station, self.notice):
+            choices.addWidget(widget, 1 if widget is self.notice else 0)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 12, 20, 12)
+        layout.addLayout(top)
+        layout.addLayout(choices)
+        layout.addWidget(self.preview, 1)
+        self.day.dateChanged.connect(self.refresh)
+        self.station.currentIndexChanged.connect(self.refresh)
+        self.print_button.clicked.connect(self.print_report)
+        self.csv_button.clicked.connect(self.save_csv)
+        self.close_button.clicked.connect(self.closeRequested)
+        self._enable(False)
+
+    # -- what the window calls ----------------------------------------------------------------------------
+    def open(self) -> None:
+        """Today's report of every station, and the stations to choose from."""
+        today_is = self.today_is()
+        with _quiet(self.day, self.station):
+            self.day.setMaximumDate(QDate(today_is.year, today_is.month, today_is.day))
+            self.day.setDate(QDate(today_is.year, today_is.month, today_is.day))
+            self.station.setCurrentIndex(0)
+        self.show_notice("")
+        self._worker.run(self._core.report_stations, self._stations_read)
+        self.refresh()
+
+    def busy(self) -> bool:
+        """A call is on its way (tests wait for this to end)."""
+        return self._worker.running > 0
+
+    def shutdown(self) -> None:
+        self._worker.shutdown()
+
+    # -- reading and showing --------------------------------------------------------------------------------
+    def chosen(self) -> tuple[date, str | None]:
+        picked = self.day.date()
+        return date(picked.year(), picked.month(), picked.day()), self.station.currentData()
+
+    def refresh(self) -> None:
+        """Make the chosen report (on the worker); a change meanwhile makes it once more after."""
+        if self._loading:
+            self._load_again = True
+            return
+        self._loading = True
+        day, station = self.chosen()
+        self.show_notice(f"Making the report of {day.isoformat()}…")
+        self._worker.run(lambda: first_page(self._core.daily_report(day, station)), self._made)
+
+    def _made(self, result: Made | Exception) -> None:
+        self._loading = False
+        if self._load_again:
+            self._load_again = False
+            self.refresh()
+            return
+        if isinstance(result, Exception):
+            self.made = None
+            self._enable(False)
+            self.show_notice(f"The report could not be made: {result}", "error")
+            return
+        self.made = result
+        image = QImage(result.pixels, result.width, result.height, result.width * 3,
+                       QImage.Format.Format_RGB888)
+        self.page.setPixmap(QPixmap.fromImage(image.copy()))
+        self.page.resize(result.width, result.height)
+        report = result.files.report
+        self.show_notice(f"{report.orders} order(s) packed, {report.returns.completed} return(s) completed")
+        self._enable(True)
+
+    def _stations_read(self, result: tuple[str, ...] | Exception) -> None:
+        if isinstance(result, Exception):
+            return  # the filter keeps "All stations"; the report says what went wrong
+        current = self.station.currentData()
+        with _quiet(self.station):
+            self.station.clear()
+            self.station.addItem(ALL_STATIONS, None)
+            for station in result:
+                self.station.addItem(station, station)
+            self.station.setCurrentIndex(max(0, self.station.findData(current)))
+
+    # -- printing and saving -------------------------------------------------------------------------------
+    def print_report(self) -> None:
+        if self.made is not None:
+            files = self.made.files
+            self.show_notice("Printing…")
+            self._worker.run(lambda: self._core.print_report(files), self._printed)
+
+    def _printed(self, result: PrintOutcome | Exception) -> None:
+        if isinstance(result, Exception):
+            self.show_notice(f"Not printed: {result}", "error")
+        elif result.errors:
+            self.show_notice(f"Not printed yet: {'; '.join(result.errors)} (it stays queued)", "error")
+        else:
+            self.show_notice(f"Printed: {', '.join(result.sent)}", "ok")
+
+    def save_csv(self) -> None:
+        if self.made is None:
+            return
+        files = self.made.files
+        day, station = files.report.day.isoformat(), files.report.station_filter
+        suggested = self.save_dir / f"daily-report-{day}{f'-{station}' if station else ''}.csv"
+        path = self.ask_path(self, str(suggested))
+        if path:
+            self._worker.run(lambda: Path(path).write_text(files.csv, encoding="utf-8", newline=""),
+                             lambda result: self._saved(path, result))
+
+    def _saved(self, path: str, result: object) -> None:
+        if isinstance(result, Exception):
+            self.show_notice(f"Not saved: {result}", "error")
+        else:
+            self.show_notice(f"Saved {Path(path).name}", "ok")
+
+    def show_notice(self, text: str, state: str = "") -> None:
+        self.notice.setText(text)
+        self.notice.setProperty("state", state)
+        self.notice.style().unpolish(self.notice)
+        self.notice.style().polish(self.notice)
+
+    def _enable(self, enabled: bool) -> None:
+        self.print_button.setEnabled(enabled)
+        self.csv_button.setEnabled(enabled)
+
+
+@contextlib.contextmanager
+def _quiet(*widgets: QObject) -> Any:
+    """Set widgets without their change signals (one refresh, not one per change)."""
+    blocked = [widget.blockSignals(True) for widget in widgets]
+    try:
+        yield
+    finally:
+        for widget, was in zip(widgets, blocked, strict=True):
+            widget.blockSignals(was)
