@@ -34,6 +34,7 @@ from station.services.packing_desk import PackingDesk, PackingParts
 from station.services.print_queue import PrintJob, PrintOutcome, PrintQueue
 from station.services.returns import ReturnsService
 from station.services.returns_desk import ReturnsDesk, ReturnsParts
+from station.services.supervisor import SupervisorTools
 from station.services.sync_view import SyncSnapshot, SyncView, Which, backend_view
 from station.services.views import CoreEvent, Mode, ScreenState, StatusView, grams
 from station.storage.audit import Actor
@@ -125,6 +126,10 @@ class Station:
     def export_events(self, path: str, which: Which = "undelivered") -> int:
         """Write the events (by default every one not delivered) as JSON to `path`; how many."""
         return self._outbox().export(path, which)
+
+    def supervisor_tools(self) -> SupervisorTools:
+        """The audit screen's and settings screen's calls, for the supervisor signed in at this desk."""
+        return SupervisorTools(self.db, self.config, lambda: self.desk.operator)
 
     def _outbox(self) -> SyncView:
         return SyncView(self.db, self.config.station.id)

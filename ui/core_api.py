@@ -12,6 +12,7 @@ from typing import Protocol
 from station.domain.scan import Scan
 from station.reports.document import ReportFiles
 from station.services.print_queue import PrintOutcome
+from station.services.supervisor import SupervisorTools
 from station.services.sync_view import SyncSnapshot, Which
 from station.services.views import CoreEvent, ScreenState, StatusView
 
@@ -50,3 +51,6 @@ class Core(Protocol):
 
     def print_report(self, files: ReportFiles) -> PrintOutcome:
         """Queue the report on the document printer and try it now."""
+
+    def supervisor_tools(self) -> SupervisorTools:
+        """The audit trail and the settings; every call of theirs is made off the GUI thread."""

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from station.domain.scan import Scan
 from station.services.views import ScreenState, StatusView
+from ui.audit_screen import AuditScreen
 from ui.bridge import CoreBridge
 from ui.core_api import Core
 from ui.feedback import FeedbackCues, SoundPlayer
@@ -32,6 +33,7 @@ from ui.packing_screen import PackingScreen
 from ui.reports_screen import ReportsScreen
 from ui.returns_screen import ReturnsScreen
 from ui.scan_input import ScanInput
+from ui.settings_screen import SettingsScreen
 from ui.status_bar import StatusBar
 from ui.sync_panel import SyncPanel
 from ui.top_bar import TopBar
@@ -63,8 +65,10 @@ class MainWindow(QMainWindow):
         self.handover = HandoverScreen(submit=core.submit_scan)  # carrier buttons submit as if scanned
         self.sync_panel = SyncPanel(core)
         self.reports = ReportsScreen(core)  # a supervisor's, from the top bar; the next scan closes it
+        self.audit, self.settings = AuditScreen(core), SettingsScreen(core)  # a supervisor's, likewise
         self.screens = QStackedWidget()
-        for screen in (self.packing, self.returns, self.handover, self.sync_panel, self.reports):
+        for screen in (self.packing, self.returns, self.handover, self.sync_panel, self.reports, self.audit,
+                       self.settings):
             self.screens.addWidget(screen)
         self._mode = "pack"
         self.status_bar = StatusBar()
@@ -82,6 +86,10 @@ class MainWindow(QMainWindow):
         self.sync_panel.closeRequested.connect(self.close_sync)
         self.top_bar.reportsClicked.connect(self.open_reports)
         self.reports.closeRequested.connect(self.close_sync)  # the same way back to the scan screen
+        self.top_bar.auditClicked.connect(lambda: self.open_panel(self.audit))
+        self.top_bar.settingsClicked.connect(lambda: self.open_panel(self.settings))
+        self.audit.closeRequested.connect(self.close_sync)
+        self.settings.closeRequested.connect(self.close_sync)
         bridge.screenChanged.connect(self.show_screen)
         bridge.statusChanged.connect(self.show_status)
         self.show_screen(core.screen_state())
@@ -124,6 +132,13 @@ class MainWindow(QMainWindow):
             self.reports.open()
         self.reclaim_focus()
 
+    def open_panel(self, panel: AuditScreen | SettingsScreen) -> None:
+        """A supervisor's panel in the screen's place, read afresh; the scan input keeps the focus."""
+        if self.screens.currentWidget() is not panel:
+            self.screens.setCurrentWidget(panel)
+            panel.open()
+        self.reclaim_focus()
+
     def close_sync(self) -> None:
         self.screens.setCurrentWidget(self._screen_for(self._mode))
         self.reclaim_focus()
@@ -144,6 +159,8 @@ class MainWindow(QMainWindow):
         self.wedge.uninstall()
         self.sync_panel.shutdown()
         self.reports.shutdown()
+        self.audit.shutdown()
+        self.settings.shutdown()
         super().closeEvent(event)
 
     def _screen_for(self, mode: str) -> PackingScreen | ReturnsScreen | HandoverScreen:

@@ -1,0 +1,108 @@
+"""Parts shared by the supervisors' panels (audit trail, settings): the worker thread their database and
+file calls run on, their look, and buttons that never take the scan input's focus."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QPushButton, QWidget
+
+from station.services.settings import SettingsError
+from ui import style
+
+log = logging.getLogger(__name__)
+
+PANEL_STYLE = f"""
+QLabel#panelTitle {{ font-size: 24pt; font-weight: bold; }}
+QLabel#panelNotice {{ font-size: 15pt; font-weight: bold; }}
+QLabel#panelNotice[state="error"] {{ color: {style.BAD_PART}; }}
+QLabel#panelNotice[state="ok"] {{ color: {style.OK_PART}; }}
+QLabel#fieldLabel {{ font-size: 13pt; font-weight: bold; color: #37474f; }}
+QLabel#sectionTitle {{ font-size: 16pt; font-weight: bold; border-bottom: 2px solid #90a4ae; }}
+QLabel#fieldHint {{ font-size: 12pt; color: #37474f; }}
+QLabel#fieldHint[state="error"] {{ color: {style.BAD_PART}; font-weight: bold; }}
+QLabel#fieldHint[state="ok"] {{ color: {style.OK_PART}; font-weight: bold; }}
+QLineEdit, QComboBox, QDoubleSpinBox {{ font-size: 14pt; padding: 3px 6px; background: #ffffff;
+    border: 2px solid #90a4ae; border-radius: 6px; }}
+QLineEdit:focus, QComboBox:focus, QDoubleSpinBox:focus {{ border-color: {style.FOCUS}; }}
+QTableWidget {{ font-size: 13pt; }}
+QHeaderView::section {{ font-size: 13pt; }}
+QPushButton {{ font-size: 15pt; font-weight: bold; padding: 5px 16px; border-radius: 8px;
+    background: #ffffff; border: 2px solid #37474f; }}
+QPushButton:pressed {{ background: #bbdefb; }}
+QPushButton:disabled {{ color: #78909c; border-color: #b0bec5; }}
+QPushButton#primary {{ background: {style.FOCUS}; color: #ffffff; border-color: #0d2c54; }}
+QPushButton#primary:disabled {{ background: #b0bec5; color: #eceff1; border-color: #b0bec5; }}
+QPushButton#panelClose {{ background: #263238; color: #ffffff; border-color: #000000; }}
+"""
+
+
+class Jobs(QObject):
+    """Runs calls one after the other on a worker thread; each result (or the exception raised) comes
+    back on the GUI thread to its `on_done`."""
+
+    finished = Signal(object, object)  # (on_done, result or the exception raised)
+
+    def __init__(self, parent: QObject, name: str) -> None:
+        super().__init__(parent)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+        self.running = 0
+        self._closed = False
+        self.finished.connect(self._deliver)
+
+    def run(self, call: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
+        if self._closed:
+            return
+        self.running += 1
+        self._pool.submit(self._call, call, on_done)
+
+    def shutdown(self) -> None:
+        self._closed = True
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _call(self, call: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
+        try:
+            result: Any = call()
+        except Exception as exc:  # shown in the panel; the station goes on
+            if not isinstance(exc, PermissionError | SettingsError):  # said on screen in full
+                log.exception("a supervisor panel call failed")
+            result = exc
+        with contextlib.suppress(RuntimeError):  # the window is gone: nothing left to show it in
+            self.finished.emit(on_done, result)
+
+    def _deliver(self, on_done: Callable[[Any], None], result: Any) -> None:
+        self.running -= 1
+        on_done(result)
+
+
+def label(name: str, text: str = "") -> QLabel:
+    widget = QLabel(text)
+    widget.setObjectName(name)
+    return widget
+
+
+def button(text: str, name: str = "") -> QPushButton:
+    widget = QPushButton(text)
+    if name:
+        widget.setObjectName(name)
+    widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a click never takes the scan input's focus
+    return widget
+
+
+def row(*items: QWidget | QLayout | int, stretch: QWidget | None = None) -> QHBoxLayout:
+    """Widgets (and layouts) side by side; an int is a fixed gap; `stretch` takes the spare width."""
+    line = QHBoxLayout()
+    line.setSpacing(10)
+    for item in items:
+        if isinstance(item, int):
+            line.addSpacing(item)
+        elif isinstance(item, QLayout):
+            line.addLayout(item)
+        else:
+            line.addWidget(item, 1 if item is stretch else 0)
+    return line
