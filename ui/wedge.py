@@ -13,7 +13,7 @@ from typing import Generic, TypeVar
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
 from station.domain.scan import Scan
 
@@ -84,7 +84,7 @@ class KeyboardWedgeFilter(QObject):
 
     The burst's keys are swallowed so they do not land in whatever field has focus; keys that
     turn out to be typing are replayed to that field a moment later. In `exempt` (the scan
-    input) keys pass untouched: it submits scans itself.
+    input) and in password fields keys pass untouched: it submits scans itself, and a secret is no scan.
     """
 
     def __init__(
@@ -127,7 +127,7 @@ class KeyboardWedgeFilter(QObject):
             return False
         if not _has_focus(watched):
             return False
-        if watched is self._exempt:
+        if watched is self._exempt or _is_secret(watched):
             self.flush()
             return False
         if event.key() in ENTER_KEYS:
@@ -168,6 +168,12 @@ def _has_focus(watched: QObject) -> bool:
     if not watched.isWidgetType():
         return False
     return watched is (QApplication.focusWidget() or QApplication.activeWindow())
+
+
+def _is_secret(watched: QObject) -> bool:
+    """A password field (the backend token): what is typed there, however fast, is never a scan, so a
+    secret auto-typed by a password manager cannot reach the core and its audit trail."""
+    return isinstance(watched, QLineEdit) and watched.echoMode() != QLineEdit.EchoMode.Normal
 
 
 def _is_printable(event: QKeyEvent) -> bool:

@@ -117,6 +117,16 @@ def test_a_burst_in_another_field_is_a_wedge_scan_and_leaves_the_field_alone(
     assert notes.text() == ""
 
 
+def test_a_fast_burst_in_a_password_field_is_typing_never_a_scan(
+    qtbot: Any, notes: QLineEdit, recorder: Any
+) -> None:
+    notes.setEchoMode(QLineEdit.EchoMode.Password)  # the settings screen's backend token
+    qtbot.keyClicks(notes, "tok-7Hq2c9XbL0pWz4")  # a password manager types as fast as a scanner
+    qtbot.keyClick(notes, Qt.Key.Key_Return)
+    assert recorder.scans == []
+    assert notes.text() == "tok-7Hq2c9XbL0pWz4"
+
+
 def test_slow_typing_in_another_field_stays_typing(
     qtbot: Any, notes: QLineEdit, recorder: Any, clock: FakeClock
 ) -> None:
