@@ -2,8 +2,7 @@
 before anything is written (a refusal leaves the file byte for byte), comments kept, the token only in
 the keyring, test pages to real pdf: and zpl: folders, and the changes audited.
 
-The keyring is the `keyring` library's own: an in-memory backend installed with keyring.set_keyring,
-the library's supported way to choose a backend, so the code under test calls the real keyring API.
+The keyring is the `keyring` library's own API with an in-memory backend (tests/…/keyrings.py).
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends.fail import Keyring as NoKeyring
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -35,6 +33,7 @@ from station.services.settings import (
 from station.services.supervisor import NotSupervisor, SupervisorTools
 from station.storage.models import AuditRow
 from station.sync.client import KEYRING_SERVICE, KEYRING_USER, resolve_token
+from tests.station.services.keyrings import MemoryKeyring, RefusingKeyring, use_memory_keyring
 from tests.station.services.shift import make_station, scan
 
 TOKEN = "tok-7Hq2c9XbL0pWz4"
@@ -56,38 +55,9 @@ paper = "Letter"  # the office buys Letter
 """
 
 
-class MemoryKeyring(KeyringBackend):
-    """Passwords in a dict: a real keyring backend, kept in memory."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.passwords.pop((service, username), None)
-
-
-class RefusingKeyring(MemoryKeyring):
-    def set_password(self, service: str, username: str, password: str) -> None:
-        raise RuntimeError(f"locked collection refused {password}")
-
-
 @pytest.fixture
 def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
-    monkeypatch.delenv("STATION_BACKEND_TOKEN", raising=False)
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
+    yield from use_memory_keyring(monkeypatch)
 
 
 @pytest.fixture
