@@ -139,7 +139,7 @@ class ReturnsDesk:
             "barcode": scan.barcode, "sku": inspection.sku, "serial": serial, "lot": lot,
             "expected": inspection.expected, "wrong_item": alert})
         if alert:
-            return Feedback("error", f"WRONG ITEM: {alert}", f"{before}grade it (GRADE-X?)", "error")
+            return Feedback("error", alert, f"{before}grade it (GRADE-X?)", "error")  # it says WRONG ITEM
         expected = "on the RMA" if inspection.expected else "NOT ON THE RMA"
         return ok(f"Inspect {scan.match.product.name}", f"{before}{expected}: scan its grade")
 

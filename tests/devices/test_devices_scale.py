@@ -135,8 +135,8 @@ def test_motion_is_never_a_stable_weight_and_wait_stable_returns_once_settled(
     assert moving.grams == (None if protocol == "toledo8217" else 800.0)
     assert scale.wait_stable(0.3) is None
     settle = threading.Timer(0.3, sim.set, ("stable", 812.0))
+    called = time.monotonic()  # before the timer starts: it settles no sooner than 0.3 s from here
     settle.start()
-    called = time.monotonic()
     reading = scale.wait_stable(TIMEOUT)
     settle.join()
     assert reading is not None and (reading.status, reading.grams) == ("stable", 812.0)
