@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from station.domain.scan import Scan
 from station.services.views import ScreenState
+from ui.checklist import ElidedLabel
 
 MODE_NAMES = {"pack": "PACKING", "returns": "RETURNS", "handover": "HAND-OVER"}
 MODE_BUTTON_STYLE = ("QPushButton { font-size: 16pt; font-weight: bold; color: #263238; background: #ffffff;"
@@ -48,8 +49,7 @@ class TopBar(QFrame):
         self.settings_button = _panel_button("Settings", "settingsButton", self.settingsClicked)
         self.station = QLabel()
         self.station.setObjectName("station")
-        self.operator = QLabel()
-        self.operator.setObjectName("operator")
+        self.operator = ElidedLabel("operator")  # a long name ends in "…" rather than widen the window
         self.operator.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.mode = QLabel()
         self.mode.setObjectName("mode")
@@ -68,7 +68,7 @@ class TopBar(QFrame):
     def render(self, state: ScreenState) -> None:  # type: ignore[override]
         self.station.setText(f"Station {state.station_id}")
         operator = state.operator
-        self.operator.setText(f"{operator.name} ({operator.role})" if operator else "not signed in")
+        self.operator.show_text(f"{operator.name} ({operator.role})" if operator else "not signed in")
         self.mode.setText(MODE_NAMES.get(state.mode, state.mode.upper()))
         supervisor = operator is not None and operator.role == "supervisor"
         self.mode_button.setVisible(supervisor and self._submit is not None)
