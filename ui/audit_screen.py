@@ -106,7 +106,8 @@ class AuditScreen(QFrame):
                              self.station, self.search_button, self.clear_button, self.position,
                              stretch=self.position))
         layout.addWidget(self.table, 1)
-        layout.addLayout(row(self.newer_button, QWidget(), self.older_button, stretch=None))
+        gap = QWidget()
+        layout.addLayout(row(self.newer_button, gap, self.older_button, stretch=gap))
         self._show_paging()
 
     def _field(self, placeholder: str) -> QLineEdit:
