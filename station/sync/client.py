@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -111,7 +112,12 @@ class BackendClient:
         return self._get_optional(f"/v1/returns?tracking={quote(tracking_number, safe='')}")
 
     def post_events(self, events: list[dict[str, Any]]) -> PostResult:
-        body = json.dumps(events, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return self.post_event_json([json.dumps(event, ensure_ascii=False, separators=(",", ":"))
+                                     for event in events])
+
+    def post_event_json(self, events: Sequence[str]) -> PostResult:
+        """POST /v1/events with a batch of CloudEvents each already serialised as a JSON object."""
+        body = f"[{','.join(events)}]".encode()
         response = self._request("POST", "/v1/events", data=body, allow_redirects=False,
                                  headers={"Content-Type": EVENTS_CONTENT_TYPE})
         retry_after = parse_retry_after(response.headers.get("Retry-After"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import random
 import socket
@@ -16,14 +17,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
+from typing import cast as type_cast
 
 from sqlalchemy import (
     ColumnElement,
     Row,
     String,
     Table,
+    Text,
     bindparam,
+    cast,
     func,
     literal_column,
     select,
@@ -41,15 +45,18 @@ LEASE = timedelta(seconds=120)
 BACKOFF_BASE_S = 1.0
 BACKOFF_CAP_S = 300.0
 IDLE_POLL_S = 30.0
+CLAIM_BATCHES = 4  # batches leased by one claim: fewer commits for a backlog
+RENEW_AFTER_S = LEASE.total_seconds() / 4  # a claim's unsent batches keep their lease while it lasts
 PAUSE_STATUSES = {401: "backend rejected the credentials", 403: "backend rejected the credentials",
                   404: "backend URL or API version is wrong", 405: "backend URL or API version is wrong",
                   410: "backend URL or API version is wrong", 415: "backend URL or API version is wrong"}
 
-Event = dict[str, Any]
 _Row = Row[*tuple[Any, ...]]
-_OUTBOX = cast(Table, OutboxRow.__table__)
+_OUTBOX = type_cast(Table, OutboxRow.__table__)
+# `data` as the JSON text it is stored as: posted as is, never decoded and encoded again.
 _COLUMNS = (_OUTBOX.c.id, _OUTBOX.c.station_id, _OUTBOX.c.stationseq, _OUTBOX.c.type, _OUTBOX.c.subject,
-            _OUTBOX.c.time, _OUTBOX.c.data, _OUTBOX.c.lease_owner, _OUTBOX.c.lease_until)
+            _OUTBOX.c.time, cast(_OUTBOX.c.data, Text).label("data"), _OUTBOX.c.lease_owner,
+            _OUTBOX.c.lease_until)
 # Results are marked with one statement per kind; dead letters each carry their own error.
 _MARK_DEAD = (update(_OUTBOX).where(_OUTBOX.c.id == bindparam("b_id"))
               .values(state="dead", last_error=bindparam("b_error"), lease_owner=None, lease_until=None))
@@ -65,8 +72,24 @@ class SyncStatus:
 
 
 @dataclass(frozen=True)
+class Outgoing:
+    """One claimed event: `json` is its CloudEvent, serialised (cloudevent() of the same row)."""
+
+    id: str
+    stationseq: int
+    json: str
+
+    @classmethod
+    def of(cls, row: _Row) -> Outgoing:
+        envelope = cloudevent(row)
+        data = envelope.pop("data")  # last: spliced back as stored
+        head = json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))
+        return cls(row.id, row.stationseq, f'{head[:-1]},"data":{data}}}')
+
+
+@dataclass(frozen=True)
 class _Claim:
-    events: list[Event] = field(default_factory=list)
+    events: list[Outgoing] = field(default_factory=list)
     held_s: float = 0.0  # > 0: another live relay of this station holds the next events this long
 
 
@@ -181,23 +204,38 @@ class Relay:
             if not claim.events:
                 return claim.held_s
             try:
-                self._send(claim.events)
+                self._send_claimed(claim.events)
             except Exception as exc:
-                # Whatever of the batch is still leased goes back at once: else a connection
+                # Whatever of the claim is still leased goes back at once: else a connection
                 # error or a bad answer would hold it back for LEASE, behind later events.
-                self._unlease([event["id"] for event in claim.events], str(exc))
+                self._unlease([event.id for event in claim.events], str(exc))
                 raise
-            after = claim.events[-1]["stationseq"]
+            after = claim.events[-1].stationseq
         return 0.0
 
-    def _send(self, events: list[Event]) -> None:
-        ids = [event["id"] for event in events]
+    def _send_claimed(self, events: list[Outgoing]) -> None:
+        start, renewed = 0, time.monotonic()
+        while start < len(events):
+            if self._stop.is_set():  # the rest goes back at once, for the next start
+                self._unlease([event.id for event in events[start:]], "relay stopped")
+                return
+            if time.monotonic() - renewed > RENEW_AFTER_S:  # a slow backend: keep the rest leased
+                self._renew([event.id for event in events[start:]])
+                renewed = time.monotonic()
+            size = self.batch_size  # a 413 may halve it on the way
+            self._send(events[start:start + size], [event.id for event in events[start + size:]])
+            start += size
+
+    def _send(self, events: list[Outgoing], later: Sequence[str] = ()) -> None:
+        """Post one batch and record the answer; `later`: the claim's events after it, kept leased
+        while a refused batch is searched for its bad event (several requests)."""
+        ids = [event.id for event in events]
         assert self.client is not None
-        result = self.client.post_events(events)
+        result = self.client.post_event_json([event.json for event in events])
         if result.status == 200 and result.results is not None:
             self._record_results(ids, result.results)
         elif result.status in (400, 422, 413):
-            self._split(events, result.status)
+            self._split(events, result.status, later)
         elif result.status in PAUSE_STATUSES:
             self._release(ids, f"backend answered {result.status}")
             raise _Pause(PAUSE_STATUSES[result.status])
@@ -210,16 +248,18 @@ class Relay:
             self._release(ids, message)
             raise BackendUnreachable(message)
 
-    def _split(self, events: list[Event], status: int) -> None:
+    def _split(self, events: list[Outgoing], status: int, later: Sequence[str]) -> None:
         if status == 413:
             self.batch_size = max(1, min(self.batch_size, len(events)) // 2)
         if len(events) == 1:
-            self._dead(events[0]["id"], f"backend refused the event ({status})")
+            self._dead(events[0].id, f"backend refused the event ({status})")
             return
         half = len(events) // 2
-        for part in (events[:half], events[half:]):
-            self._renew([event["id"] for event in part])  # a search takes several requests
-            self._send(part)
+        first, second = events[:half], events[half:]
+        after_first = [*(event.id for event in second), *later]
+        self._renew([*(event.id for event in first), *after_first])
+        self._send(first, after_first)
+        self._send(second, later)
 
     # -- database ---------------------------------------------------------------------------------
     def _claim(self, after: int | None) -> _Claim:
@@ -238,21 +278,23 @@ class Relay:
                 s.execute(update(_OUTBOX).where(_OUTBOX.c.id.in_([row.id for row in rows]))
                           .values(lease_owner=self.owner, lease_until=now + LEASE,
                                   attempts=_OUTBOX.c.attempts + 1))
-        return _Claim([cloudevent(row) for row in rows])
+        return _Claim([Outgoing.of(row) for row in rows])
 
     def _next_pending(self, s: Session, after: int | None) -> Sequence[_Row]:
-        """The first `batch_size` pending events in stationseq order; `after`: the last batch's end."""
+        """The next CLAIM_BATCHES batches of pending events in stationseq order; `after`: where the last
+        claim ended."""
+        limit = self.batch_size * CLAIM_BATCHES
         if after is not None:
             # The stationseqs right after the last batch, read from the (station_id, stationseq)
             # index alone: a bounded read on any database, whatever its statistics say.
             window = s.execute(select(*_COLUMNS, _OUTBOX.c.state).where(
                 _OUTBOX.c.station_id == self.station_id, _OUTBOX.c.stationseq > after,
-                _OUTBOX.c.stationseq <= after + self.batch_size).order_by(_OUTBOX.c.stationseq)).all()
+                _OUTBOX.c.stationseq <= after + limit).order_by(_OUTBOX.c.stationseq)).all()
             pending = [row for row in window if row.state == "pending"]
             if pending:
                 return pending
         return s.execute(select(*_COLUMNS).where(_OUTBOX.c.state == "pending", self._this_station())
-                         .order_by(_OUTBOX.c.stationseq).limit(self.batch_size)).all()
+                         .order_by(_OUTBOX.c.stationseq).limit(limit)).all()
 
     def _this_station(self) -> ColumnElement[bool]:
         """station_id = this station, read from the pending rows (ix_outbox_due), not the history."""

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sync_helpers import (
     ORDERS,
     STATION,
@@ -22,11 +22,13 @@ from sync_helpers import (
     Posts,
     assert_exactly_once,
     assert_subject_order,
+    leased,
     on_events,
     record,
     states,
 )
 
+import station.sync.relay as relay_module
 from station.refbackend import ReferenceBackend, Reply
 from station.storage.db import Database
 from station.storage.models import OutboxRow
@@ -177,3 +179,49 @@ def test_owner_is_gone_only_for_an_ended_process_of_this_machine() -> None:
     finally:
         alive.kill()
         alive.wait(10)
+
+
+def test_a_slow_backend_does_not_let_a_claims_later_batches_fall_out_of_their_lease(
+        db: Database, refbackend: ReferenceBackend, store_path: Path, monkeypatch: pytest.MonkeyPatch,
+        clients: Callable[[str], BackendClient]) -> None:
+    monkeypatch.setattr(relay_module, "LEASE", timedelta(seconds=1))
+    monkeypatch.setattr(relay_module, "RENEW_AFTER_S", 0.25)
+    ids = record(db, ORDERS[:8])  # one claim: four batches of two
+    unsent_leases: list[list[datetime | None]] = []
+
+    def slow(batch: Batch) -> Reply | None:
+        sent = {event["id"] for event in batch}
+        with db.read() as session:  # what is left of the claim, while this batch is posted
+            unsent_leases.append(list(session.scalars(select(OutboxRow.lease_until).where(
+                OutboxRow.state == "pending", OutboxRow.id.not_in(sent)))))
+        time.sleep(0.4)  # four batches take longer than the lease
+        return None
+
+    refbackend.hooks.append(on_events(slow))
+    started = datetime.now(UTC)
+    relay = Relay(db, clients(STATION), station_id=STATION, batch_size=2)
+
+    assert relay.run_once() == IDLE_POLL_S
+
+    assert [len(leases) for leases in unsent_leases] == [6, 4, 2, 0]
+    assert all(lease is not None for leases in unsent_leases for lease in leases)
+    assert all(lease > started + timedelta(seconds=1.2)  # renewed since the claim
+               for lease in unsent_leases[-2] if lease is not None)
+    assert_exactly_once(db, store_path, ids, backend=refbackend)
+
+
+def test_a_stopped_relay_leaves_nothing_leased(
+        db: Database, refbackend: ReferenceBackend, clients: Callable[[str], BackendClient]) -> None:
+    ids = record(db, ORDERS[:8])
+    relay = Relay(db, clients(STATION), station_id=STATION, batch_size=2)
+
+    def stop_on_the_first(_batch: Batch) -> Reply | None:
+        relay.stop()  # asked to stop (the station closes) while the first batch is out
+        return None
+
+    refbackend.hooks.append(on_events(stop_on_the_first))
+    relay.run_once()
+
+    result = states(db)
+    assert [result[i][0] for i in ids] == ["delivered"] * 2 + ["pending"] * 6
+    assert leased(db) == []  # a restart sends the rest at once

@@ -4,6 +4,7 @@ event delivered exactly once (by id) or dead-lettered, none lost."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -17,6 +18,7 @@ from sqlalchemy import select
 from sync_helpers import (
     ORDERS,
     STATION,
+    T0,
     Batch,
     Posts,
     assert_exactly_once,
@@ -24,6 +26,7 @@ from sync_helpers import (
     backend_store,
     leased,
     on_events,
+    packed_data,
     record,
     resetting_proxy,
     states,
@@ -33,6 +36,7 @@ from station.refbackend import ReferenceBackend, Reply
 from station.refbackend.messages import error_reply, json_reply
 from station.storage.db import Database
 from station.storage.models import OutboxRow
+from station.storage.outbox import cloudevent, record_event
 from station.sync.client import BackendClient
 from station.sync.relay import BACKOFF_CAP_S, IDLE_POLL_S, Relay, SyncStatus
 
@@ -81,6 +85,30 @@ def test_delivers_pending_events(db: Database, refbackend: ReferenceBackend, pos
 
     relay.run_once()  # nothing left: nothing is posted again
     assert len(posts.batches) == 1
+
+
+def test_the_posted_events_are_the_stored_events_unchanged(
+        db: Database, refbackend: ReferenceBackend, posts: Posts, store_path: Path,
+        make_relay: Callable[..., Relay]) -> None:
+    """The relay posts each stored `data` as it is stored: the batch reads back as cloudevent() of
+    each row, with every character (non-ASCII, escapes, numbers) intact."""
+    data = {**packed_data(ORDERS[0]), "operator": {"badge": "EMP-7", "name": "Zoë Müller-Łukasz 李"},
+            "notes": 'quote " backslash \\ tab \t newline \n', "ratio": 0.1, "big": 2**53 + 1,
+            "nested": [{"a": None, "b": True}, []]}
+    with db.unit_of_work() as session:
+        special = record_event(session, station_id=STATION, type="station.order.packed",
+                               subject=ORDERS[0], data=data, time=T0)
+    ids = [special.id, *record(db, ORDERS[1:3])]
+
+    assert make_relay().run_once() == IDLE_POLL_S
+
+    with db.read() as session:
+        rows = session.scalars(select(OutboxRow).order_by(OutboxRow.stationseq))
+        stored = [cloudevent(row) for row in rows]
+    [body] = [request.body for request in posts.posted]
+    assert json.loads(body) == stored
+    assert stored[0]["data"] == data
+    assert_exactly_once(db, store_path, ids, backend=refbackend)
 
 
 def test_rejected_event_goes_dead_and_the_others_are_delivered(
