@@ -15,6 +15,7 @@ from bench.common import Comparison
 BENCHMARKS: dict[str, str] = {
     "scan_latency": "bench.scan_latency",
     "document_render": "bench.document_render",
+    "sync_throughput": "bench.sync_throughput",
 }
 
 

@@ -87,8 +87,10 @@ def record(db: Database, subjects: list[str], station: str = STATION) -> list[st
 
 
 def states(db: Database) -> dict[str, tuple[str, str | None]]:
+    """Each event's state and last error (plain rows: quick for a backlog of 100,000 too)."""
     with db.read() as session:
-        return {row.id: (row.state, row.last_error) for row in session.scalars(select(OutboxRow))}
+        rows = session.execute(select(OutboxRow.id, OutboxRow.state, OutboxRow.last_error))
+        return {event_id: (state, error) for event_id, state, error in rows}
 
 
 def leased(db: Database) -> list[str]:
