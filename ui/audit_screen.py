@@ -27,6 +27,8 @@ from ui.core_api import Core
 from ui.supervisor_panel import PANEL_STYLE, Jobs, button, label, row
 
 COLUMNS = ("Time", "Station", "Operator", "Action", "Subject", "What")
+# Widest a column starts (pixels): the summary keeps its room; a cut cell shows whole in its tooltip.
+MAX_WIDTHS = {2: 280, 3: 210, 4: 170}
 EVERY_KIND, EVERY_STATION = "every action", "every station"
 # The forms a time may be typed in, and how long each names: "To 2026-11-22" runs to the day's end.
 TIME_FORMATS = {"%Y-%m-%d %H:%M": timedelta(minutes=1), "%Y-%m-%d %H:%M:%S": timedelta(seconds=1),
@@ -177,6 +179,7 @@ class AuditScreen(QFrame):
         self.station.clear()
         self.station.addItems([EVERY_STATION, *result])
         self.station.setCurrentText(chosen if chosen in result else EVERY_STATION)
+        self.table.setColumnHidden(1, len(result) <= 1)  # one station: the column says nothing
 
     # -- drawing ---------------------------------------------------------------------------------------
     def render(self, page: AuditPage) -> None:  # type: ignore[override]
@@ -187,6 +190,9 @@ class AuditScreen(QFrame):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text if c != len(COLUMNS) - 1 else f"{entry.action} #{entry.id}\n{text}")
                 self.table.setItem(r, c, item)
+        self.table.resizeColumnsToContents()
+        for column, widest in MAX_WIDTHS.items():
+            self.table.setColumnWidth(column, min(widest, self.table.columnWidth(column)))
         self.table.scrollToTop()
         if not page.entries:
             self.show_notice("No audit rows match these filters", "plain")
@@ -229,6 +235,6 @@ def _table() -> QTableWidget:
     table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the scan input keeps the focus
     table.setWordWrap(False)
     header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # sized on each page, then the user's
     header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
     return table

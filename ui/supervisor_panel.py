@@ -27,9 +27,10 @@ QLabel#sectionTitle {{ font-size: 16pt; font-weight: bold; border-bottom: 2px so
 QLabel#fieldHint {{ font-size: 12pt; color: #37474f; }}
 QLabel#fieldHint[state="error"] {{ color: {style.BAD_PART}; font-weight: bold; }}
 QLabel#fieldHint[state="ok"] {{ color: {style.OK_PART}; font-weight: bold; }}
-QLineEdit, QComboBox, QDoubleSpinBox {{ font-size: 14pt; padding: 3px 6px; background: #ffffff;
-    border: 2px solid #90a4ae; border-radius: 6px; }}
-QLineEdit:focus, QComboBox:focus, QDoubleSpinBox:focus {{ border-color: {style.FOCUS}; }}
+QLineEdit {{ font-size: 14pt; padding: 3px 6px; background: #ffffff; border: 2px solid #90a4ae;
+    border-radius: 6px; }}
+QLineEdit:focus {{ border-color: {style.FOCUS}; }}
+QComboBox, QDoubleSpinBox {{ font-size: 14pt; }}
 QTableWidget {{ font-size: 13pt; }}
 QHeaderView::section {{ font-size: 13pt; }}
 QPushButton {{ font-size: 15pt; font-weight: bold; padding: 5px 16px; border-radius: 8px;

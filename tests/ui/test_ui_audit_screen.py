@@ -13,8 +13,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QTableWidget
 
 from station.bootstrap import Station
-from station.services.supervisor import SupervisorTools
 from tests.station.services.shift import make_station, work_a_shift
+from tests.ui.supervisor_helpers import NotingStation, sign_in, type_scan
 from ui import audit_screen
 from ui.app import make_window
 from ui.audit_screen import parse_time
@@ -22,21 +22,6 @@ from ui.main_window import MainWindow
 from ui.screenshot import save_screenshot
 
 SCREENSHOT = Path("/tmp/audit-screen.png")
-
-
-class NotingStation:
-    """The running station as the window's core, noting which threads ask for the supervisor's tools."""
-
-    def __init__(self, station: Station) -> None:
-        self.station = station
-        self.threads: set[str] = set()
-
-    def supervisor_tools(self) -> SupervisorTools:
-        self.threads.add(threading.current_thread().name)
-        return self.station.supervisor_tools()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.station, name)
 
 
 @pytest.fixture
@@ -62,16 +47,6 @@ def window(qtbot: Any, styled_app: Any, core: NotingStation) -> MainWindow:
     win.activateWindow()
     qtbot.waitUntil(lambda: win.scan_input.line_edit.hasFocus())
     return win
-
-
-def type_scan(qtbot: Any, window: MainWindow, code: str) -> None:
-    qtbot.keyClicks(window.scan_input.line_edit, code)
-    qtbot.keyClick(window.scan_input.line_edit, Qt.Key.Key_Return)
-
-
-def sign_in(qtbot: Any, window: MainWindow, badge: str, name: str) -> None:
-    type_scan(qtbot, window, badge)
-    qtbot.waitUntil(lambda: name in window.top_bar.operator.text())
 
 
 def settle(qtbot: Any, window: MainWindow) -> None:
