@@ -242,6 +242,7 @@ _SUMMARIES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "pin.": _pin,
     "print": _printed,
     "reprint": lambda d: "printed again: " + ", ".join(d["documents"]),
+    "override.supervisor": lambda d: f"{d['purpose'].replace('_', ' ')}: {d['supervisor']} to approve",
     "override.requested": lambda d: f"{d['purpose'].replace('_', ' ')}: a supervisor's approval asked for",
     "unit.code_asked": lambda d: f"{d['kind']} number asked for {d['sku']}",
     "return.code_asked": lambda d: f"{d['kind']} number asked for {d['sku']}",

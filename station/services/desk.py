@@ -174,6 +174,9 @@ class Desk:
         feedback = take_badge(self.approval, staff).feedback
         if feedback.level == "error":
             self.audit("scan.refused", self._subject(), {"code": staff.badge, "reason": feedback.message})
+        else:
+            self.audit("override.supervisor", self._subject(), {"purpose": self.approval.purpose,
+                                                                "supervisor": staff.badge})
         return feedback
 
     def _approval_entry(self, code: str) -> Feedback:
