@@ -108,7 +108,8 @@ def test_filters_by_operator_order_kind_and_time(qtbot: Any, window: MainWindow)
     screen.subject.clear()
     screen.kind.setCurrentText("overrides and PINs")
     search(qtbot, window)
-    assert set(column(table, 3)) == {"override requested", "pin refused", "pin accepted", "override approved"}
+    assert set(column(table, 3)) == {"override requested", "override supervisor", "pin refused",
+                                     "pin accepted", "override approved"}
     assert "wrong PIN, 4 tries left" in column(table, 5)
     search(qtbot, window, since="2020-01-01", until="2020-12-31")
     assert table.rowCount() == 0 and screen.notice.full_text == "No audit rows match these filters"

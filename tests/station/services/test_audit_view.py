@@ -122,7 +122,8 @@ def test_by_order_or_rma_and_by_station(stations: tuple[Station, Station]) -> No
 def test_by_kind(stations: tuple[Station, Station]) -> None:
     view = AuditView(stations[0].db)
     overrides = {action for _, action, _ in everything(view, kind="overrides and PINs")}
-    assert overrides == {"override.requested", "pin.refused", "pin.accepted", "override.approved"}
+    assert overrides == {"override.requested", "override.supervisor", "pin.refused", "pin.accepted",
+                         "override.approved"}
     assert {action for _, action, _ in everything(view, kind="refused scans")} == {"scan.refused",
                                                                                    "command.refused"}
     assert {action for _, action, _ in everything(view, kind="sign-in and sign-out")} == {"sign_in",

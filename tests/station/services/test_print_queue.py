@@ -19,7 +19,7 @@ from station.domain.scan import Scan
 from station.services.print_queue import PrintJob, PrintQueue
 from station.storage.cache import cache_order
 from station.storage.db import Database
-from station.storage.models import OutboxRow, PrintJobRow
+from station.storage.models import AuditRow, OutboxRow, PrintJobRow
 
 DATA = json.loads(DEMO_DATA.read_text(encoding="utf-8"))
 
@@ -61,6 +61,10 @@ def test_a_failed_job_stays_queued_and_prints_once_the_printer_is_back(db: Datab
     queue.run_once()
     assert printer.taken == [("label-1", "SO-1")]  # exactly once
     assert queue.waiting() == 0
+    with db.read() as s:  # the first try is audited with its work; the retry that printed, here
+        [retried] = s.execute(select(AuditRow)).scalars().all()
+    assert (retried.action, retried.subject, retried.operator_badge) == ("print.retried", "SO-1", None)
+    assert retried.detail == {"document": "label-1", "attempts": 2, "sent_to": "switchable printer: label-1"}
 
 
 def test_the_error_stays_on_screen_while_the_job_waits_for_its_retry(db: Database) -> None:
