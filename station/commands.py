@@ -113,7 +113,7 @@ def audit_verify(config: Config) -> int:
     from sqlalchemy import func
 
     from station.bootstrap import open_database
-    from station.storage.audit import verify_chain, why_broken
+    from station.storage.audit import missing_rows, verify_chain, why_broken
     from station.storage.models import AuditRow
 
     db = open_database(config)
@@ -121,12 +121,18 @@ def audit_verify(config: Config) -> int:
         with db.read() as s:
             broken = verify_chain(s)
             reason = why_broken(broken) if broken is not None else ""
+            missing = missing_rows(s)
             total = s.execute(select(func.count()).select_from(AuditRow)).scalar_one()
     finally:
         db.dispose()
     if broken is not None:
         print(f"audit trail broken at row {broken.id} ({broken.station_id}, "
               f"{broken.at:%Y-%m-%d %H:%M:%S} UTC, {broken.action}): {reason}", file=sys.stderr)
+        return 1
+    for gap in missing:
+        print(f"audit trail broken: {gap.station_id} wrote {gap.written} row(s) but {gap.found} are left: "
+              "its newest rows were removed", file=sys.stderr)
+    if missing:
         return 1
     print(f"audit trail intact: {total} row(s)")
     return 0

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
-from station.storage.models import AuditRow
+from station.storage.models import AuditRow, CounterRow
 from station.storage.outbox import next_counter
 
 GENESIS = "0" * 64
@@ -71,6 +71,25 @@ def _hash(values: dict[str, Any]) -> str:
         sort_keys=True, ensure_ascii=False, separators=(",", ":"),
     )
     return hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class MissingRows:
+    """A station with fewer rows than it appended: its newest were deleted, which no later link shows."""
+
+    station_id: str
+    written: int  # the station's audit counter: every append took the next value
+    found: int
+
+
+def missing_rows(session: Session) -> list[MissingRows]:
+    """Stations whose audit counter is ahead of their rows (by station)."""
+    found = {sid: int(n) for sid, n in session.execute(
+        select(AuditRow.station_id, func.count()).group_by(AuditRow.station_id))}
+    written = session.execute(select(CounterRow.station_id, CounterRow.value)
+                              .where(CounterRow.name == "audit").order_by(CounterRow.station_id))
+    return [MissingRows(sid, int(value), found.get(sid, 0)) for sid, value in written
+            if found.get(sid, 0) < value]
 
 
 def why_broken(row: AuditRow) -> str:

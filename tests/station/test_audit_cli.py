@@ -1,6 +1,7 @@
 """`station audit verify` as a process of the installed command, on the audit trail of a real station
 worked through a shift (SQLite and PostgreSQL): intact it says so; one row's detail changed with SQL, or
-one row deleted from the middle, and it exits 1 naming the first broken row."""
+one row deleted from the middle, and it exits 1 naming the first broken row; the newest rows deleted,
+and it says how many the station wrote."""
 
 from __future__ import annotations
 
@@ -71,3 +72,15 @@ def test_a_deleted_row_names_the_one_after_it(tmp_path: Path, trail: Trail) -> N
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == BROKEN.format(id=after.id, at=after.at, action=after.action) + (
         "it does not follow its station's previous row: a row before it was removed or changed\n")
+
+
+def test_the_newest_rows_deleted_are_found(tmp_path: Path, trail: Trail) -> None:
+    config, db, rows = trail
+    with db.engine.begin() as connection:
+        connection.execute(text("DELETE FROM audit_log WHERE id >= :id"), {"id": rows[-2].id})
+    db.dispose()
+
+    result = run(tmp_path, config, "audit", "verify")
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (f"audit trail broken: PACK-01 wrote {len(rows)} row(s) but {len(rows) - 2} are "
+                             "left: its newest rows were removed\n")

@@ -8,7 +8,15 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import JSON, bindparam, func, select, text
 
-from station.storage.audit import GENESIS, Actor, append_audit, row_hash, verify_chain
+from station.storage.audit import (
+    GENESIS,
+    Actor,
+    MissingRows,
+    append_audit,
+    missing_rows,
+    row_hash,
+    verify_chain,
+)
 from station.storage.db import Database
 from station.storage.models import AuditRow
 
@@ -88,6 +96,18 @@ def test_deleted_row_is_found(db: Database) -> None:
         broken = verify_chain(session)
     # PACK-01's rows are ids[0], ids[2], ids[4]: with ids[2] gone, ids[4] no longer links.
     assert broken is not None and broken.id == ids[4]
+
+
+def test_rows_deleted_from_the_end_are_found_by_the_counter(db: Database) -> None:
+    ids = _fill(db)
+    with db.read() as session:
+        assert missing_rows(session) == []
+    with db.engine.begin() as connection:  # RET-01's newest row: no later row links to it
+        connection.execute(text("DELETE FROM audit_log WHERE id = :id"), {"id": ids[5]})
+
+    with db.read() as session:
+        assert verify_chain(session) is None
+        assert missing_rows(session) == [MissingRows("RET-01", written=3, found=2)]
 
 
 def test_a_rewritten_hash_still_breaks_the_next_link(db: Database) -> None:
