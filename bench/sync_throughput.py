@@ -27,7 +27,6 @@ from station.demo import DEMO_DATA
 from station.domain.catalog import parse_catalog
 from station.domain.orders import parse_order
 from station.refbackend import ReferenceBackend, Reply, Request
-from station.refbackend.handler import BackendRequestHandler
 from station.storage.db import Database
 from station.storage.models import CounterRow, OutboxRow
 from station.storage.outbox import cloudevent, next_counter, rfc3339
@@ -104,19 +103,13 @@ def backlog_batches(db: Database, size: int) -> list[list[dict[str, Any]]]:
 
 @contextmanager
 def backend_conditions() -> Iterator[Path]:
-    """A folder for the backend's dedup store, on tmpfs where there is one, and TCP_NODELAY on its
-    connections. The reference backend commits each accepted event (an fsync on a disk) and writes
-    an answer's head and body in two sends (on loopback the body then waits ~40 ms for the
-    client's delayed ACK): both would hide what the station itself costs."""
+    """A folder for the backend's dedup store, on tmpfs where there is one: the reference backend
+    commits each accepted event (an fsync on a disk), which would hide what the station itself
+    costs."""
     shm = Path("/dev/shm")
     where = str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
-    saved = BackendRequestHandler.disable_nagle_algorithm
-    BackendRequestHandler.disable_nagle_algorithm = True
-    try:
-        with tempfile.TemporaryDirectory(prefix="station-sync-", dir=where) as folder:
-            yield Path(folder)
-    finally:
-        BackendRequestHandler.disable_nagle_algorithm = saved
+    with tempfile.TemporaryDirectory(prefix="station-sync-", dir=where) as folder:
+        yield Path(folder)
 
 
 @dataclass

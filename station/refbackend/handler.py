@@ -60,6 +60,9 @@ class IPv6BackendHTTPServer(BackendHTTPServer):
 
 class BackendRequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as the station's requests.Session expects
+    # An answer's head and body go in two sends: without TCP_NODELAY the body waits for the
+    # client's delayed ACK (~40 ms on loopback) on every request.
+    disable_nagle_algorithm = True
 
     def setup(self) -> None:
         super().setup()

@@ -26,7 +26,7 @@ def test_a_backlog_of_100000_events_drains_completely(db: Database, backend_toke
     started = time.monotonic()
     ids = build_backlog(db, STATION, BACKLOG)
     built = time.monotonic() - started
-    # The backend's own store on tmpfs and TCP_NODELAY: see backend_conditions.
+    # The backend's own store on tmpfs: see backend_conditions.
     with backend_conditions() as folder:
         store = Path(folder) / "backend.sqlite"
         backend = ReferenceBackend(DEMO_DATA, store, token=backend_token, out=io.StringIO())
