@@ -9,12 +9,10 @@ from datetime import datetime, timedelta
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFrame,
     QHeaderView,
     QLineEdit,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -24,7 +22,8 @@ from station.services.audit_view import ACTION_KINDS, PAGE_SIZE, AuditEntry, Aud
 from ui import style
 from ui.checklist import ElidedLabel
 from ui.core_api import Core
-from ui.supervisor_panel import PANEL_STYLE, Jobs, button, label, row
+from ui.supervisor_panel import PANEL_STYLE, SAID_IN_FULL, Jobs
+from ui.widgets import button, label, panel_table, row
 
 COLUMNS = ("Time", "Station", "Operator", "Action", "Subject", "What")
 # Widest a column starts (pixels): the summary keeps its room; a cut cell shows whole in its tooltip.
@@ -67,7 +66,7 @@ class AuditScreen(QFrame):
         self.setObjectName("auditScreen")
         self.setStyleSheet(PANEL_STYLE)
         self._core = core
-        self._jobs = Jobs(self, "audit-screen")
+        self._jobs = Jobs(self, "audit-screen", said_in_full=SAID_IN_FULL)
         self.page: AuditPage | None = None
         self.query = AuditQuery()
         self._build()
@@ -91,7 +90,8 @@ class AuditScreen(QFrame):
         self.search_button.clicked.connect(self.search)
         self.clear_button = button("Clear")
         self.clear_button.clicked.connect(self.clear)
-        self.table = _table()
+        # Sized on each page, then as the supervisor drags them.
+        self.table = panel_table("auditTable", COLUMNS, QHeaderView.ResizeMode.Interactive)
         self.newer_button, self.older_button = button("◀ Newer"), button("Older ▶")
         self.newer_button.clicked.connect(lambda: self._turn(-1))
         self.older_button.clicked.connect(lambda: self._turn(1))
@@ -224,17 +224,3 @@ def _cells(entry: AuditEntry) -> list[str]:
     return [entry.at.strftime("%d %b %H:%M:%S"), entry.station_id, entry.operator,
             action_words(entry.action), entry.subject, entry.summary]
 
-
-def _table() -> QTableWidget:
-    table = QTableWidget(0, len(COLUMNS))
-    table.setObjectName("auditTable")
-    table.setHorizontalHeaderLabels(list(COLUMNS))
-    table.verticalHeader().setVisible(False)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the scan input keeps the focus
-    table.setWordWrap(False)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # sized on each page, then the user's
-    header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
-    return table

@@ -5,9 +5,7 @@ printed on the document printer or saved as CSV. Reading, rendering and printing
 from __future__ import annotations
 
 import contextlib
-import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,9 +19,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
     QFrame,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -34,29 +29,18 @@ from station.reports.window import local_zone, today
 from station.services.print_queue import PrintOutcome
 from ui import style
 from ui.core_api import Core
-
-log = logging.getLogger(__name__)
+from ui.supervisor_panel import Jobs, panel_look
+from ui.widgets import button, label, row
 
 AskPath = Callable[[QWidget, str], "str | None"]  # (parent, suggested file) -> chosen path or None
 ALL_STATIONS = "All stations"
 PREVIEW_DPI = 100
 
-SCREEN_STYLE = f"""
-QLabel#reportsTitle {{ font-size: 24pt; font-weight: bold; }}
-QLabel#reportsNotice {{ font-size: 15pt; font-weight: bold; }}
-QLabel#reportsNotice[state="error"] {{ color: {style.BAD_PART}; }}
-QLabel#reportsNotice[state="ok"] {{ color: {style.OK_PART}; }}
-QLabel#reportsField {{ font-size: 15pt; }}
-QDateEdit, QComboBox {{ font-size: 16pt; padding: 4px 8px; min-width: 170px; }}
-QScrollArea#reportsPreview {{ background: #90a4ae; border: none; }}
-QLabel#reportsPage {{ background: #ffffff; }}
-QPushButton {{ font-size: 16pt; font-weight: bold; padding: 6px 18px; border-radius: 8px;
-    background: #ffffff; border: 2px solid #37474f; }}
-QPushButton:pressed {{ background: #bbdefb; }}
-QPushButton:disabled {{ color: #78909c; border-color: #b0bec5; }}
-QPushButton#reportsPrint {{ background: {style.FOCUS}; color: #ffffff; border-color: #0d2c54; }}
-QPushButton#reportsPrint:disabled {{ background: #b0bec5; color: #eceff1; border-color: #b0bec5; }}
-QPushButton#reportsClose {{ background: #263238; color: #ffffff; border-color: #000000; }}
+SCREEN_STYLE = panel_look(button_pt=16, padding="6px 18px") + """
+QLabel#reportsField { font-size: 15pt; }
+QDateEdit, QComboBox { font-size: 16pt; padding: 4px 8px; min-width: 170px; }
+QScrollArea#reportsPreview { background: #90a4ae; border: none; }
+QLabel#reportsPage { background: #ffffff; }
 """
 
 
@@ -84,54 +68,6 @@ def save_dialog(parent: QWidget, suggested: str) -> str | None:
     return path or None
 
 
-class _Worker(QObject):
-    """Runs calls one after the other on a thread of its own; each result comes back as a signal."""
-
-    finished = Signal(object, object)  # (on_done, the result or the exception raised)
-
-    def __init__(self, parent: QObject) -> None:
-        super().__init__(parent)
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reports")
-        self.running = 0
-        self._closed = False
-        self.finished.connect(self._deliver)
-
-    def run(self, call: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
-        if not self._closed:
-            self.running += 1
-            self._pool.submit(self._call, call, on_done)
-
-    def shutdown(self) -> None:
-        self._closed = True
-        self._pool.shutdown(wait=True, cancel_futures=True)
-
-    def _call(self, call: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
-        try:
-            result: Any = call()
-        except Exception as exc:  # shown on the screen; the station goes on
-            log.exception("a reports screen call failed")
-            result = exc
-        with contextlib.suppress(RuntimeError):  # the window is gone
-            self.finished.emit(on_done, result)
-
-    def _deliver(self, on_done: Callable[[Any], None], result: Any) -> None:
-        self.running -= 1
-        on_done(result)
-
-
-def _button(text: str, name: str) -> QPushButton:
-    button = QPushButton(text)
-    button.setObjectName(name)
-    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a click never takes the scan input's focus
-    return button
-
-
-def _label(name: str, text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setObjectName(name)
-    return label
-
-
 class ReportsScreen(QFrame):
     """`closeRequested` asks the window for the scan screen back; `ask_path` chooses the CSV file."""
 
@@ -147,12 +83,12 @@ class ReportsScreen(QFrame):
         self.today_is = today_is or (lambda: today(local_zone()))
         self.save_dir = save_dir or Path.home()
         self.made: Made | None = None
-        self._worker = _Worker(self)
+        self._worker = Jobs(self, "reports")
         self._loading = self._load_again = False
         self._build()
 
     def _build(self) -> None:
-        self.title = _label("reportsTitle", "Daily report")
+        self.title = label("panelTitle", "Daily report")
         self.day = QDateEdit()
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("yyyy-MM-dd")
@@ -161,28 +97,24 @@ class ReportsScreen(QFrame):
         self.station.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.station.setMinimumContentsLength(12)  # long station ids never widen the window
         self.station.addItem(ALL_STATIONS, None)
-        self.print_button = _button("Print", "reportsPrint")
-        self.csv_button = _button("Save CSV…", "reportsCsv")
-        self.close_button = _button("Back to scanning", "reportsClose")
-        self.notice = _label("reportsNotice")
+        self.print_button = button("Print", "primary")
+        self.csv_button = button("Save CSV…", "reportsCsv")
+        self.close_button = button("Back to scanning", "panelClose")
+        self.notice = label("panelNotice")
         self.notice.setMinimumWidth(1)  # a long notice never widens the window
-        self.page = _label("reportsPage")
+        self.page = label("reportsPage")
         self.page.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview = QScrollArea()
         self.preview.setObjectName("reportsPreview")
         self.preview.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.preview.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.preview.setWidget(self.page)
-        top, choices = QHBoxLayout(), QHBoxLayout()
-        for widget in (self.title, self.print_button, self.csv_button, self.close_button):
-            top.addWidget(widget, 1 if widget is self.title else 0)
-        for widget in (_label("reportsField", "Day"), self.day, _label("reportsField", "Station"),
-                       self.station, self.notice):
-            choices.addWidget(widget, 1 if widget is self.notice else 0)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 12, 20, 12)
-        layout.addLayout(top)
-        layout.addLayout(choices)
+        layout.addLayout(row(self.title, self.print_button, self.csv_button, self.close_button,
+                             stretch=self.title))
+        layout.addLayout(row(label("reportsField", "Day"), self.day, label("reportsField", "Station"),
+                             self.station, self.notice, stretch=self.notice))
         layout.addWidget(self.preview, 1)
         self.day.dateChanged.connect(self.refresh)
         self.station.currentIndexChanged.connect(self.refresh)
@@ -290,9 +222,7 @@ class ReportsScreen(QFrame):
 
     def show_notice(self, text: str, state: str = "") -> None:
         self.notice.setText(text)
-        self.notice.setProperty("state", state)
-        self.notice.style().unpolish(self.notice)
-        self.notice.style().polish(self.notice)
+        style.set_state(self.notice, "state", state)
 
     def _enable(self, enabled: bool) -> None:
         self.print_button.setEnabled(enabled)

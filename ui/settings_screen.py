@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 from station.services.settings import PRINTERS, CurrentSettings, PortInfo, Saved
 from ui import style
 from ui.core_api import Core
-from ui.supervisor_panel import PANEL_STYLE, Jobs, button, label, row
+from ui.supervisor_panel import PANEL_STYLE, SAID_IN_FULL, Jobs
+from ui.widgets import button, label, row
 
 BAUD_RATES = ("9600", "19200", "38400", "57600", "115200")
 PROTOCOLS = {"sics": "MT-SICS (Mettler Toledo)", "nci": "NCI (Avery Weigh-Tronix)",
@@ -43,7 +44,7 @@ class SettingsScreen(QFrame):
         self.setObjectName("settingsScreen")
         self.setStyleSheet(PANEL_STYLE)
         self._core = core
-        self._jobs = Jobs(self, "settings-screen")
+        self._jobs = Jobs(self, "settings-screen", said_in_full=SAID_IN_FULL)
         self.current: CurrentSettings | None = None
         self.ports: list[PortInfo] = []
         self._build()

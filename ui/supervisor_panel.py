@@ -1,5 +1,5 @@
-"""Parts shared by the supervisors' panels (audit trail, settings): the worker thread their database and
-file calls run on, their look, and buttons that never take the scan input's focus."""
+"""Parts shared by the supervisors' panels (sync, reports, audit trail, settings): the worker thread their
+database and file calls run on, and their look."""
 
 from __future__ import annotations
 
@@ -9,19 +9,34 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QPushButton, QWidget
+from PySide6.QtCore import QObject, Signal
 
 from station.services.settings import SettingsError
 from ui import style
 
 log = logging.getLogger(__name__)
 
-PANEL_STYLE = f"""
+SAID_IN_FULL = (PermissionError, SettingsError)  # a supervisor's tools refusing: the message is the story
+
+
+def panel_look(*, notice_pt: int = 15, button_pt: int = 15, padding: str = "5px 16px") -> str:
+    """The panels' title and notice, and their buttons: white, the `primary` one blue, `panelClose` dark."""
+    return f"""
 QLabel#panelTitle {{ font-size: 24pt; font-weight: bold; }}
-QLabel#panelNotice {{ font-size: 15pt; font-weight: bold; }}
+QLabel#panelNotice {{ font-size: {notice_pt}pt; font-weight: bold; }}
 QLabel#panelNotice[state="error"] {{ color: {style.BAD_PART}; }}
 QLabel#panelNotice[state="ok"] {{ color: {style.OK_PART}; }}
+QPushButton {{ font-size: {button_pt}pt; font-weight: bold; padding: {padding}; border-radius: 8px;
+    background: #ffffff; border: 2px solid #37474f; }}
+QPushButton:pressed {{ background: #bbdefb; }}
+QPushButton:disabled {{ color: #78909c; border-color: #b0bec5; }}
+QPushButton#primary {{ background: {style.FOCUS}; color: #ffffff; border-color: #0d2c54; }}
+QPushButton#primary:disabled {{ background: #b0bec5; color: #eceff1; border-color: #b0bec5; }}
+QPushButton#panelClose {{ background: #263238; color: #ffffff; border-color: #000000; }}
+"""
+
+
+PANEL_STYLE = panel_look() + f"""
 QLabel#fieldLabel {{ font-size: 13pt; font-weight: bold; color: #37474f; }}
 QLabel#sectionTitle {{ font-size: 16pt; font-weight: bold; border-bottom: 2px solid #90a4ae; }}
 QLabel#fieldHint {{ font-size: 12pt; color: #37474f; }}
@@ -33,32 +48,29 @@ QLineEdit:focus {{ border-color: {style.FOCUS}; }}
 QComboBox, QDoubleSpinBox {{ font-size: 14pt; }}
 QTableWidget {{ font-size: 13pt; }}
 QHeaderView::section {{ font-size: 13pt; }}
-QPushButton {{ font-size: 15pt; font-weight: bold; padding: 5px 16px; border-radius: 8px;
-    background: #ffffff; border: 2px solid #37474f; }}
-QPushButton:pressed {{ background: #bbdefb; }}
-QPushButton:disabled {{ color: #78909c; border-color: #b0bec5; }}
-QPushButton#primary {{ background: {style.FOCUS}; color: #ffffff; border-color: #0d2c54; }}
-QPushButton#primary:disabled {{ background: #b0bec5; color: #eceff1; border-color: #b0bec5; }}
-QPushButton#panelClose {{ background: #263238; color: #ffffff; border-color: #000000; }}
 """
 
 
 class Jobs(QObject):
     """Runs calls one after the other on a worker thread; each result (or the exception raised) comes
-    back on the GUI thread to its `on_done`."""
+    back on the GUI thread to its `on_done`. An exception is logged with its traceback unless it is one
+    of `said_in_full`, whose message the panel shows as the whole story."""
 
     finished = Signal(object, object)  # (on_done, result or the exception raised)
 
-    def __init__(self, parent: QObject, name: str) -> None:
+    def __init__(self, parent: QObject, name: str, *,
+                 said_in_full: tuple[type[Exception], ...] = ()) -> None:
         super().__init__(parent)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+        self._name = name
+        self._said_in_full = said_in_full
         self.running = 0
         self._closed = False
         self.finished.connect(self._deliver)
 
     def run(self, call: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
         if self._closed:
-            return
+            return  # the window closed: a late change has nothing left to refresh
         self.running += 1
         self._pool.submit(self._call, call, on_done)
 
@@ -70,8 +82,8 @@ class Jobs(QObject):
         try:
             result: Any = call()
         except Exception as exc:  # shown in the panel; the station goes on
-            if not isinstance(exc, PermissionError | SettingsError):  # said on screen in full
-                log.exception("a supervisor panel call failed")
+            if not isinstance(exc, self._said_in_full):
+                log.exception("a call of the %s failed", self._name.replace("-", " "))
             result = exc
         with contextlib.suppress(RuntimeError):  # the window is gone: nothing left to show it in
             self.finished.emit(on_done, result)
@@ -79,31 +91,3 @@ class Jobs(QObject):
     def _deliver(self, on_done: Callable[[Any], None], result: Any) -> None:
         self.running -= 1
         on_done(result)
-
-
-def label(name: str, text: str = "") -> QLabel:
-    widget = QLabel(text)
-    widget.setObjectName(name)
-    return widget
-
-
-def button(text: str, name: str = "") -> QPushButton:
-    widget = QPushButton(text)
-    if name:
-        widget.setObjectName(name)
-    widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a click never takes the scan input's focus
-    return widget
-
-
-def row(*items: QWidget | QLayout | int, stretch: QWidget | None = None) -> QHBoxLayout:
-    """Widgets (and layouts) side by side; an int is a fixed gap; `stretch` takes the spare width."""
-    line = QHBoxLayout()
-    line.setSpacing(10)
-    for item in items:
-        if isinstance(item, int):
-            line.addSpacing(item)
-        elif isinstance(item, QLayout):
-            line.addLayout(item)
-        else:
-            line.addWidget(item, 1 if item is stretch else 0)
-    return line

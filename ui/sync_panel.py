@@ -4,24 +4,17 @@ errors; retry and export. Every database call runs on one worker thread, never o
 
 from __future__ import annotations
 
-import contextlib
-import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QFrame,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -33,8 +26,8 @@ from station.services.views import StatusView
 from ui import style
 from ui.checklist import ElidedLabel
 from ui.core_api import Core
-
-log = logging.getLogger(__name__)
+from ui.supervisor_panel import Jobs, panel_look
+from ui.widgets import button, label, panel_table, row
 
 AskPath = Callable[[QWidget, str], "str | None"]  # (parent, suggested file) -> chosen path or None
 DEAD_COLUMNS = ("#", "Event", "Subject", "Time", "Tries", "Error")
@@ -42,8 +35,7 @@ WAITING_COLUMNS = ("#", "Event", "Subject", "Time", "Tries", "Next try", "Last e
 DEAD_ROW = "#ffebee"
 REFRESH_MS = 5000  # while open: attempts and errors change without the counts changing
 
-PANEL_STYLE = f"""
-QLabel#syncTitle {{ font-size: 24pt; font-weight: bold; }}
+PANEL_STYLE = panel_look(notice_pt=16, button_pt=16, padding="6px 18px") + f"""
 QLabel#syncBackend {{ font-size: 18pt; font-weight: bold; color: #ffffff; border-radius: 8px;
     background: {style.BAD_PART}; }}
 QLabel#syncBackend[state="reachable"] {{ background: {style.OK_PART}; }}
@@ -54,19 +46,9 @@ QLabel#syncCount {{ font-size: 17pt; font-weight: bold; border-radius: 8px; padd
 QLabel#syncCount[state="ok"] {{ background: {style.OK_PART}; color: #ffffff; }}
 QLabel#syncCount[state="bad"] {{ background: {style.BAD_PART}; color: #ffffff; }}
 QLabel#syncCount[state="waiting"] {{ background: #1565c0; color: #ffffff; }}
-QLabel#syncNotice {{ font-size: 16pt; font-weight: bold; }}
-QLabel#syncNotice[state="error"] {{ color: {style.BAD_PART}; }}
-QLabel#syncNotice[state="ok"] {{ color: {style.OK_PART}; }}
 QLabel#syncTableTitle {{ font-size: 17pt; font-weight: bold; }}
 QTableWidget {{ font-size: 14pt; }}
 QHeaderView::section {{ font-size: 13pt; }}
-QPushButton {{ font-size: 16pt; font-weight: bold; padding: 6px 18px; border-radius: 8px;
-    background: #ffffff; border: 2px solid #37474f; }}
-QPushButton:pressed {{ background: #bbdefb; }}
-QPushButton:disabled {{ color: #78909c; border-color: #b0bec5; }}
-QPushButton#syncRetry {{ background: {style.FOCUS}; color: #ffffff; border-color: #0d2c54; }}
-QPushButton#syncRetry:disabled {{ background: #b0bec5; color: #eceff1; border-color: #b0bec5; }}
-QPushButton#syncClose {{ background: #263238; color: #ffffff; border-color: #000000; }}
 """
 
 
@@ -93,70 +75,6 @@ def counted(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-class _Jobs(QObject):
-    """Runs the panel's calls one after the other on a worker thread; results come back as a signal."""
-
-    finished = Signal(object, object)  # (on_done, result or the exception raised)
-
-    def __init__(self, parent: QObject) -> None:
-        super().__init__(parent)
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-panel")
-        self.running = 0
-        self._closed = False
-        self.finished.connect(self._deliver)
-
-    def run(self, call: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
-        if self._closed:
-            return  # the window closed: a late status change has nothing to refresh
-        self.running += 1
-        self._pool.submit(self._call, call, on_done)
-
-    def shutdown(self) -> None:
-        self._closed = True
-        self._pool.shutdown(wait=True, cancel_futures=True)
-
-    def _call(self, call: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
-        try:
-            result: Any = call()
-        except Exception as exc:  # shown in the panel; the station goes on
-            log.exception("a sync panel call failed")
-            result = exc
-        with contextlib.suppress(RuntimeError):  # the window is gone: nothing left to show it in
-            self.finished.emit(on_done, result)
-
-    def _deliver(self, on_done: Callable[[Any], None], result: Any) -> None:
-        self.running -= 1
-        on_done(result)
-
-
-def _table(name: str, columns: tuple[str, ...]) -> QTableWidget:
-    table = QTableWidget(0, len(columns))
-    table.setObjectName(name)
-    table.setHorizontalHeaderLabels(list(columns))
-    table.verticalHeader().setVisible(False)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the scan input keeps the focus
-    table.setWordWrap(False)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(len(columns) - 1, QHeaderView.ResizeMode.Stretch)
-    return table
-
-
-def _label(name: str, text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setObjectName(name)
-    return label
-
-
-def _button(text: str, name: str) -> QPushButton:
-    button = QPushButton(text)
-    button.setObjectName(name)
-    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a click never takes the scan input's focus
-    return button
-
-
 def save_dialog(parent: QWidget, suggested: str) -> str | None:
     path, _ = QFileDialog.getSaveFileName(parent, "Export events", suggested, "JSON (*.json)")
     return path or None
@@ -179,7 +97,7 @@ class SyncPanel(QFrame):
         self.ask_path = ask_path
         self.export_dir = export_dir or Path.home()
         self.snapshot: SyncSnapshot | None = None
-        self._jobs = _Jobs(self)
+        self._jobs = Jobs(self, "sync-panel")
         self._refreshing = self._refresh_again = False
         self._seen: tuple[object, ...] = ()
         self._timer = QTimer(self)
@@ -189,32 +107,32 @@ class SyncPanel(QFrame):
 
     # -- layout --------------------------------------------------------------------------------------
     def _build(self) -> None:
-        self.title = _label("syncTitle", "Events for the backend")
+        self.title = label("panelTitle", "Events for the backend")
         self.backend = ElidedLabel("syncBackend", margins=(14, 4))  # elided, never widening the window
-        self.close_button = _button("Back to scanning", "syncClose")
+        self.close_button = button("Back to scanning", "panelClose")
         self.close_button.clicked.connect(self.closeRequested)
-        self.waiting_count, self.delivered_count, self.dead_count = (_label("syncCount") for _ in range(3))
-        self.notice = ElidedLabel("syncNotice", margins=(8, 0))
+        self.waiting_count, self.delivered_count, self.dead_count = (label("syncCount") for _ in range(3))
+        self.notice = ElidedLabel("panelNotice", margins=(8, 0))
         self._acted = False  # the notice says what the last retry or export did, until the panel reopens
-        self.retry_button = _button("Retry dead letters", "syncRetry")
+        self.retry_button = button("Retry dead letters", "primary")
         self.retry_button.clicked.connect(self.retry)
         self.retry_button.setToolTip("The chosen dead letters, else all of them, are sent again, with the "
                                      "same ids and bodies; a stopped relay starts sending again")
-        self.export_button = _button("Export…", "syncExport")
+        self.export_button = button("Export…", "syncExport")
         self.export_button.setToolTip("Every event not delivered yet, waiting or dead, to a JSON file")
         self.export_button.clicked.connect(self.export)
         self.dead_title, self.waiting_title = ElidedLabel("syncTableTitle"), ElidedLabel("syncTableTitle")
-        self.dead_table = _table("deadTable", DEAD_COLUMNS)
+        self.dead_table = panel_table("deadTable", DEAD_COLUMNS)
         self.dead_table.itemSelectionChanged.connect(self._show_retry)
-        self.waiting_table = _table("waitingTable", WAITING_COLUMNS)
+        self.waiting_table = panel_table("waitingTable", WAITING_COLUMNS)
         self.waiting_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 12, 20, 12)
         layout.setSpacing(8)
-        layout.addLayout(_row(self.title, self.backend, self.close_button, stretch=self.backend))
-        layout.addLayout(_row(self.waiting_count, self.delivered_count, self.dead_count, self.notice,
+        layout.addLayout(row(self.title, self.backend, self.close_button, stretch=self.backend))
+        layout.addLayout(row(self.waiting_count, self.delivered_count, self.dead_count, self.notice,
                               stretch=self.notice))
-        layout.addLayout(_row(self.dead_title, self.retry_button, self.export_button,
+        layout.addLayout(row(self.dead_title, self.retry_button, self.export_button,
                               stretch=self.dead_title))
         layout.addWidget(self.dead_table, 1)
         layout.addWidget(self.waiting_title)
@@ -269,9 +187,9 @@ class SyncPanel(QFrame):
         """Before the first snapshot arrives."""
         self.backend.show_text("reading the outbox…")
         style.set_state(self.backend, "state", "connecting")
-        for label, text in ((self.waiting_count, "Waiting"), (self.delivered_count, "Delivered"),
+        for count, text in ((self.waiting_count, "Waiting"), (self.delivered_count, "Delivered"),
                             (self.dead_count, "Dead letters")):
-            label.setText(f"{text} …")
+            count.setText(f"{text} …")
         self.dead_title.show_text("Dead letters")
         self.waiting_title.show_text("Waiting to be sent")
         self._show_retry()
@@ -293,9 +211,9 @@ class SyncPanel(QFrame):
         chosen = set(self.selected_dead())
         _fill(self.dead_table, [_dead_cells(e) for e in snap.dead_letters], snap.dead_letters, DEAD_ROW)
         _fill(self.waiting_table, [_waiting_cells(e, snap.backend) for e in snap.waiting], snap.waiting, None)
-        for row, event in enumerate(snap.dead_letters):  # a refresh keeps the supervisor's choice
+        for r, event in enumerate(snap.dead_letters):  # a refresh keeps the supervisor's choice
             if event.id in chosen:
-                self.dead_table.selectRow(row)
+                self.dead_table.selectRow(r)
         self._show_retry()
 
     def show_notice(self, text: str, state: str, *, acted: bool = True) -> None:
@@ -313,13 +231,13 @@ class SyncPanel(QFrame):
     def selected_dead(self) -> list[str]:
         """The ids of the dead letters chosen in the table, in its order."""
         rows = sorted({index.row() for index in self.dead_table.selectedIndexes()})
-        items = (self.dead_table.item(row, 0) for row in rows)
+        items = (self.dead_table.item(r, 0) for r in rows)
         return [str(item.data(Qt.ItemDataRole.UserRole)) for item in items if item is not None]
 
     @staticmethod
-    def _set_count(label: QLabel, text: str, state: str) -> None:
-        label.setText(text)
-        style.set_state(label, "state", state)
+    def _set_count(count: QLabel, text: str, state: str) -> None:
+        count.setText(text)
+        style.set_state(count, "state", state)
 
     def _show_retry(self) -> None:
         snap, chosen = self.snapshot, len(self.selected_dead())
@@ -399,10 +317,3 @@ def _fill(table: QTableWidget, rows: list[list[str]], events: tuple[OutboxEventV
         if first is not None:
             first.setData(Qt.ItemDataRole.UserRole, event.id)
 
-
-def _row(*widgets: QWidget, stretch: QWidget) -> QHBoxLayout:
-    row = QHBoxLayout()
-    row.setSpacing(10)
-    for widget in widgets:
-        row.addWidget(widget, 1 if widget is stretch else 0)
-    return row
