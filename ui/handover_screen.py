@@ -12,10 +12,8 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -28,6 +26,7 @@ from station.domain.scan import Scan
 from station.services.views import CarrierChoiceView, HandoverView, ManifestLineView, ScreenState, grams
 from ui import style
 from ui.message_area import MessageArea
+from ui.widgets import setup_scan_table
 
 Submit = Callable[[Scan], None]
 SCANNED_COLUMNS = ("#", "Order", "Pkg", "Tracking number", "Weight")
@@ -60,19 +59,10 @@ class ManifestTable(QTableWidget):
     """Packages in rows, big type, no selection, never the focus."""
 
     def __init__(self, columns: tuple[str, ...], name: str, parent: QWidget | None = None) -> None:
-        super().__init__(0, len(columns), parent)
-        self.setObjectName(name)
+        super().__init__(parent)
         self.columns = columns
-        self.setHorizontalHeaderLabels(columns)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keystrokes belong to the scan input
-        self.verticalHeader().setVisible(False)
-        self.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(columns.index("Tracking number"), QHeaderView.ResizeMode.Stretch)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        setup_scan_table(self, columns, stretch=columns.index("Tracking number"), row_height=ROW_HEIGHT,
+                         name=name)
 
     def fill(self, rows: list[tuple[str, ...]], background: str | None = None) -> None:
         self.setRowCount(len(rows))

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QProgressBar,
     QTableWidget,
@@ -31,6 +30,7 @@ from ui import style
 from ui.checklist import Checklist, ElidedLabel
 from ui.message_area import MessageArea
 from ui.packages_panel import PackagesPanel, ScaleReading
+from ui.widgets import setup_scan_table
 
 COLUMNS = ("SKU", "Name", "Ordered", "Counted")
 ROW_HEIGHT = 38  # 18 pt text with air; six lines fit beside the package cards at 1280×800
@@ -42,17 +42,8 @@ class LinesTable(QTableWidget):
     """The order's lines: completed ones green, kit components indented under their kit."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(0, len(COLUMNS), parent)
-        self.setHorizontalHeaderLabels(COLUMNS)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keystrokes belong to the scan input
-        self.verticalHeader().setVisible(False)
-        self.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        super().__init__(parent)
+        setup_scan_table(self, COLUMNS, stretch=1, row_height=ROW_HEIGHT)
 
     def render(self, lines: tuple[LineView, ...]) -> None:  # type: ignore[override]
         self.setRowCount(len(lines))

@@ -10,7 +10,6 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from station.services.views import InspectionView, ReturnLineView, ReturnUnitView, ReturnView, ScreenState
-from ui import style
+from ui import style, widgets
 from ui.checklist import ElidedLabel
 from ui.grade_pad import GradePad, Submit
 from ui.message_area import MessageArea, describe
@@ -89,20 +88,9 @@ def message_for(state: ScreenState) -> tuple[str, str, str]:
 
 
 def _setup_table(table: QTableWidget, name: str, columns: tuple[str, ...], stretch: int) -> None:
-    """Read-only, never focused; columns sized to their contents but `stretch`, which takes the rest."""
-    table.setObjectName(name)  # the stylesheet sizes it by name
-    table.setColumnCount(len(columns))
-    table.setHorizontalHeaderLabels(columns)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-    table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keystrokes belong to the scan input
+    """A scan screen's table (read-only, never focused) that never scrolls sideways."""
+    widgets.setup_scan_table(table, columns, stretch=stretch, row_height=ROW_HEIGHT, name=name)
     table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    table.verticalHeader().setVisible(False)
-    table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
 
 def _item(text: str, colours: tuple[str, str] | None = None, *, bold: bool = False,
@@ -195,10 +183,10 @@ class UnitsTable(QTableWidget):
         self.setRowCount(len(units) + sum(unit.wrong_item is not None for unit in units))
         row = 0
         for unit in reversed(units):
-            self._unit_row(row, unit)
+            self._unitrow(row, unit)
             row += 1
             if unit.wrong_item is not None:
-                self._alert_row(row, unit.wrong_item)
+                self._alertrow(row, unit.wrong_item)
                 row += 1
         self._fit_columns(units)
         self._fit_alerts()
@@ -214,7 +202,7 @@ class UnitsTable(QTableWidget):
         self.setColumnWidth(0, max(lpn, header.horizontalAdvance(UNIT_COLUMNS[0])) + CELL_PADDING)
         self.setColumnWidth(2, header.horizontalAdvance(UNIT_COLUMNS[2]) + HEADER_PADDING)
 
-    def _unit_row(self, row: int, unit: ReturnUnitView) -> None:
+    def _unitrow(self, row: int, unit: ReturnUnitView) -> None:
         wrong = style.WRONG_ITEM if unit.wrong_item is not None else None
         sku = unit.sku if unit.expected else f"{unit.sku} · {NOT_ON_RMA_MARK}"
         cells = (
@@ -227,7 +215,7 @@ class UnitsTable(QTableWidget):
         for column, cell in enumerate(cells):
             self.setItem(row, column, cell)
 
-    def _alert_row(self, row: int, alert: str) -> None:
+    def _alertrow(self, row: int, alert: str) -> None:
         """The alert across the whole row, bold on red, wrapped when long."""
         self.setSpan(row, 0, 1, len(UNIT_COLUMNS))
         self.setItem(row, 0, _item(f"⚠ {alert}", style.WRONG_ITEM, bold=True))
@@ -299,10 +287,10 @@ class InspectionPanel(QFrame):
         layout.setContentsMargins(8, 6, 8, 8)
         layout.setSpacing(4)
         layout.addWidget(self.name)
-        layout.addLayout(_row(self.sku, self.expected, stretch=self.sku))
+        layout.addLayout(widgets.row(self.sku, self.expected, stretch=self.sku))
         layout.addWidget(self.tracking)
         layout.addWidget(self.wrong_item)
-        layout.addLayout(_row(self.grade, self.disposition, stretch=self.disposition))
+        layout.addLayout(widgets.row(self.grade, self.disposition, stretch=self.disposition))
         layout.addWidget(self.grade_pad)
         layout.addStretch(1)
 
@@ -387,14 +375,6 @@ def _bold(font: QFont, points: int = 0) -> QFont:
     if points:
         bold.setPointSize(points)
     return bold
-
-
-def _row(*widgets: QWidget, stretch: QWidget) -> QHBoxLayout:
-    row = QHBoxLayout()
-    row.setSpacing(10)
-    for widget in widgets:
-        row.addWidget(widget, 1 if widget is stretch else 0)
-    return row
 
 
 def _label(name: str, *, right: bool = False, wrap: bool = False) -> QLabel:
