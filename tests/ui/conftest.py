@@ -1,6 +1,7 @@
 """Qt tests run offscreen, share one QApplication styled like the real one, and fail on Qt warnings.
 
-Also: real `ScreenState` values to draw (`samples`) and a recorder standing in for the core (`recorder`).
+Also: real `ScreenState` values to draw (`samples`), a recorder standing in for the core (`recorder`), the
+main window shown on a core (`open_window`) and the folder for pictures to look at (`shots_dir`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -33,6 +35,9 @@ from station.services.views import (
     ScreenState,
     StatusView,
 )
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
 
 HARMLESS = ("This plugin does not support propagateSizeHints()",)
 
@@ -58,6 +63,29 @@ def styled_app(qapp: Any) -> Any:
     from ui.app import ensure_app
 
     return ensure_app()
+
+
+@pytest.fixture
+def open_window(qtbot: Any, styled_app: Any) -> Callable[[Any], MainWindow]:
+    """Show the main window wired to a core; it returns once the scan input has the focus."""
+    from ui.app import make_window
+
+    def open_(core: Any) -> MainWindow:
+        window = make_window(core)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        qtbot.waitUntil(lambda: window.scan_input.line_edit.hasFocus())
+        return window
+
+    return open_
+
+
+@pytest.fixture
+def shots_dir(tmp_path: Path) -> Path:
+    """Pictures to look at: $STATION_UI_SHOTS when set (e.g. /tmp/ui-shots), else a temporary folder."""
+    return Path(os.environ.get("STATION_UI_SHOTS") or tmp_path)
 
 
 class Samples:

@@ -4,19 +4,18 @@ a supervisor from the top bar, filtered, paged, read on a worker thread, and clo
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QTableWidget
+from PySide6.QtWidgets import QApplication
 
 from station.bootstrap import Station
 from tests.station.services.shift import make_station, work_a_shift
-from tests.ui.supervisor_helpers import NotingStation, sign_in, type_scan
+from tests.ui.helpers import NotingStation, column, sign_in, type_scan
 from ui import audit_screen
-from ui.app import make_window
 from ui.audit_screen import parse_time
 from ui.main_window import MainWindow
 from ui.screenshot import save_screenshot
@@ -39,14 +38,8 @@ def core(station: Station) -> NotingStation:
 
 
 @pytest.fixture
-def window(qtbot: Any, styled_app: Any, core: NotingStation) -> MainWindow:
-    win = make_window(core)  # type: ignore[arg-type]
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(lambda: win.scan_input.line_edit.hasFocus())
-    return win
+def window(open_window: Callable[[Any], MainWindow], core: NotingStation) -> MainWindow:
+    return open_window(core)
 
 
 def settle(qtbot: Any, window: MainWindow) -> None:
@@ -57,10 +50,6 @@ def open_audit(qtbot: Any, window: MainWindow) -> None:
     sign_in(qtbot, window, "EMP-9001", "Marta Kowalska")
     qtbot.mouseClick(window.top_bar.audit_button, Qt.MouseButton.LeftButton)
     settle(qtbot, window)
-
-
-def column(table: QTableWidget, c: int) -> list[str]:
-    return [table.item(r, c).text() for r in range(table.rowCount())]
 
 
 def search(qtbot: Any, window: MainWindow, **fields: str) -> None:

@@ -8,8 +8,7 @@ Pictures go to $STATION_UI_SHOTS when set (handover-screen.png is the README's),
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -36,6 +35,7 @@ from station.services.views import (
 from station.storage.cache import cache_order
 from ui.app import make_window
 from ui.handover_screen import HandoverScreen
+from ui.main_window import MainWindow
 from ui.screenshot import save_screenshot
 from ui.top_bar import TopBar
 
@@ -179,21 +179,17 @@ def pack_demo_orders(station: Station) -> None:
             run(station, "CMD-SKIP-INSERT")
 
 
-def test_a_hand_over_on_the_real_core_and_its_picture(qtbot: Any, styled_app: Any, station: Station,
-                                                      tmp_path: Path) -> None:
+def test_a_hand_over_on_the_real_core_and_its_picture(qtbot: Any, open_window: Callable[[Any], MainWindow],
+                                                      station: Station, shots_dir: Path) -> None:
     pack_demo_orders(station)
-    window = make_window(station)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
+    window = open_window(station)
     run(station, "EMP-9001")
     qtbot.waitUntil(lambda: window.top_bar.mode_button.isVisible())
     window.top_bar.mode_button.click()  # the supervisor's button: hand-over mode
     qtbot.waitUntil(lambda: window.screens.currentWidget() is window.handover)
     qtbot.waitUntil(lambda: len(window.handover.carriers.buttons) == 2)
     qtbot.wait(50)  # the top bar's new button text settles in its layout
-    shots = Path(os.environ.get("STATION_UI_SHOTS") or tmp_path)
-    save_screenshot(window, shots / "handover-carriers.png")
+    save_screenshot(window, shots_dir / "handover-carriers.png")
     window.handover.carriers.buttons[0].click()  # DHL, by touch
     qtbot.waitUntil(lambda: window.handover.manifest_panel.isVisible())
     run(station, "00340434161094042557", "SO-100234", "1Z4E82A96812345670")  # the UPS parcel is refused
@@ -206,7 +202,7 @@ def test_a_hand_over_on_the_real_core_and_its_picture(qtbot: Any, styled_app: An
     window.status_bar.render(StatusView(scanner="/dev/ttyACM0", backend="online", backend_ok=True,
                                         events_waiting=3, printer="PDF prints"))
     qtbot.waitUntil(lambda: not window.handover.message_area.is_flashing())
-    image = QImage(str(save_screenshot(window, shots / "handover-screen.png")))
+    image = QImage(str(save_screenshot(window, shots_dir / "handover-screen.png")))
     assert (image.width(), image.height()) == (1280, 800)
     run(station, "CMD-DONE")
     qtbot.waitUntil(lambda: "closed: 2 packages to DHL" in window.handover.message_area.message.text())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -11,21 +12,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
 from station.services.views import ScreenChanged, StatusChanged, StatusView
-from ui.app import make_window
 from ui.bridge import CoreBridge
 from ui.main_window import MainWindow
 from ui.packing_screen import PackingScreen
 
 
 @pytest.fixture
-def window(qtbot: Any, styled_app: Any, recorder: Any) -> MainWindow:
-    win = make_window(recorder)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(lambda: win.scan_input.line_edit.hasFocus())
-    return win
+def window(open_window: Callable[[Any], MainWindow], recorder: Any) -> MainWindow:
+    return open_window(recorder)
 
 
 def test_window_title_size_and_first_draw(window: MainWindow) -> None:

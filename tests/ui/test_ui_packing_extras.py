@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -13,26 +13,16 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from station.services.views import Feedback, InsertView, PackageView, Prompt, StatusView
+from tests.ui.helpers import shown
 from ui import style
-from ui.app import make_window
 from ui.checklist import Checklist
 from ui.main_window import MainWindow
 from ui.packages_panel import MAX_CARDS, PackagesPanel
 from ui.packing_screen import PackingScreen
 from ui.screenshot import save_screenshot
 
-W = TypeVar("W", bound=QWidget)
-
 STATUS = StatusView(scanner="/dev/ttyACM0", backend="online", backend_ok=True, printer="Zebra ZD421",
                     scale="1\u2009340 g", scale_stable=True)
-
-
-def shown(qtbot: Any, widget: W, width: int = 1200, height: int = 700) -> W:
-    qtbot.addWidget(widget)
-    widget.resize(width, height)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
 
 
 def pixel(widget: QWidget, x: int, y: int | None = None) -> QColor:
@@ -42,15 +32,9 @@ def pixel(widget: QWidget, x: int, y: int | None = None) -> QColor:
 
 
 @pytest.fixture
-def window(qtbot: Any, styled_app: Any, recorder: Any) -> MainWindow:
+def window(open_window: Callable[[Any], MainWindow], recorder: Any) -> MainWindow:
     recorder.current_status = STATUS
-    win = make_window(recorder)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(lambda: win.scan_input.line_edit.hasFocus())
-    return win
+    return open_window(recorder)
 
 
 # The insert checklist
@@ -324,11 +308,6 @@ def test_many_packages_and_inserts_a_prompt_and_prints_never_stretch_the_window(
 
 
 # Pictures to look at
-
-
-@pytest.fixture
-def shots_dir(tmp_path: Path) -> Path:
-    return Path(os.environ.get("STATION_UI_SHOTS") or tmp_path)
 
 
 @pytest.mark.parametrize("name", ["order-with-inserts-and-packages", "supervisor-pin"])

@@ -8,7 +8,7 @@ import csv
 import io
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ from PySide6.QtCore import QDate, Qt
 from station.bootstrap import Station, build_station
 from tests.devices.scale_simulators import ScaleSimulator
 from tests.station.reports.known_day import DAY, Clock, running_station, station_config, work_the_day
-from ui.app import make_window
+from tests.ui.helpers import type_scan
 from ui.main_window import MainWindow
 from ui.screenshot import save_screenshot
 
@@ -60,21 +60,11 @@ def station(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Station
 
 
 @pytest.fixture
-def window(qtbot: Any, styled_app: Any, station: Station) -> tuple[MainWindow, Recording]:
+def window(open_window: Callable[[Any], MainWindow], station: Station) -> tuple[MainWindow, Recording]:
     core = Recording(station)
-    win = make_window(core)  # type: ignore[arg-type]
-    qtbot.addWidget(win)
-    win.reports.today_is = lambda: DAY
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(lambda: win.scan_input.line_edit.hasFocus())
+    win = open_window(core)
+    win.reports.today_is = lambda: DAY  # read when the screen opens
     return win, core
-
-
-def type_scan(qtbot: Any, window: MainWindow, code: str) -> None:
-    qtbot.keyClicks(window.scan_input.line_edit, code)
-    qtbot.keyClick(window.scan_input.line_edit, Qt.Key.Key_Return)
 
 
 def settled(qtbot: Any, window: MainWindow) -> None:

@@ -6,7 +6,7 @@ Pictures go to $STATION_UI_SHOTS when set (e.g. /tmp/ui-shots), else to a tempor
 
 from __future__ import annotations
 
-import os
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -17,20 +17,14 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QTableWidget, QTableWidgetItem, QWidget
 
 from station.services.views import Feedback, StatusView
+from tests.ui.helpers import cell
 from ui import style
-from ui.app import make_window
 from ui.grade_pad import DefectToggle, GradeButton, defect_code
 from ui.main_window import MainWindow
 from ui.returns_screen import ReturnsScreen
 from ui.screenshot import save_screenshot
 
 DISPOSITION_COLUMN = 3
-
-
-def cell(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
-    item = table.item(row, column)
-    assert item is not None
-    return item
 
 
 def texts(table: QTableWidget, columns: int) -> list[list[str]]:
@@ -72,14 +66,8 @@ def screen(qtbot: Any, styled_app: Any) -> ReturnsScreen:
 
 
 @pytest.fixture
-def window(qtbot: Any, styled_app: Any, recorder: Any) -> MainWindow:
-    win = make_window(recorder)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(lambda: win.scan_input.line_edit.hasFocus())
-    return win
+def window(open_window: Callable[[Any], MainWindow], recorder: Any) -> MainWindow:
+    return open_window(recorder)
 
 
 # -- no return --------------------------------------------------------------------------------------
@@ -317,23 +305,16 @@ def test_mode_returns_switches_from_the_packing_screen(window: MainWindow, sampl
 
 # -- pictures ---------------------------------------------------------------------------------------
 
-@pytest.fixture
-def shots_dir(tmp_path: Path) -> Path:
-    return Path(os.environ.get("STATION_UI_SHOTS") or tmp_path)
-
-
 @pytest.mark.parametrize("name", ["returns-inspection", "returns-wrong-item"])
 def test_save_screenshot_of_a_return(
-    qtbot: Any, styled_app: Any, recorder: Any, samples: Any, shots_dir: Path, name: str
+    qtbot: Any, open_window: Callable[[Any], MainWindow], recorder: Any, samples: Any, shots_dir: Path,
+    name: str,
 ) -> None:
     recorder.state = {"returns-inspection": samples.returns_inspecting,
                       "returns-wrong-item": samples.returns_wrong_item}[name]()
     recorder.current_status = StatusView(scanner="/dev/ttyACM0", backend="online", backend_ok=True,
                                          printer="Zebra ZD421")
-    window = make_window(recorder)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
+    window = open_window(recorder)
     qtbot.waitUntil(lambda: not window.returns.message_area.is_flashing())
     path = save_screenshot(window, shots_dir / f"{name}.png")
     image = QImage(str(path))

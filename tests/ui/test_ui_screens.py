@@ -3,41 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QTableWidget, QTableWidgetItem, QWidget
 
 from station.services.views import Feedback, StatusView
+from tests.ui.helpers import cell, shown
 from ui import style
 from ui.message_area import MessageArea
 from ui.packing_screen import KIT_INDENT, PackingScreen
 from ui.status_bar import StatusBar
 from ui.top_bar import TopBar
 
-W = TypeVar("W", bound=QWidget)
-
-
-def shown(qtbot: Any, widget: W) -> W:
-    qtbot.addWidget(widget)
-    widget.resize(1200, 700)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
-
 
 def painted_background(area: MessageArea) -> QColor:
     """The colour actually drawn at the left edge of the message area, halfway down."""
     image = area.grab().toImage()
     return image.pixelColor(8, image.height() // 2)
-
-
-def cell(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
-    item = table.item(row, column)
-    assert item is not None
-    return item
 
 
 @pytest.fixture

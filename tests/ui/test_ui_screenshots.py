@@ -6,7 +6,7 @@ docs/screenshots/main-window.png is the "order in progress" one.
 
 from __future__ import annotations
 
-import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,18 +14,14 @@ import pytest
 from PySide6.QtGui import QImage
 
 from station.services.views import StatusView
-from ui.app import make_window
+from ui.main_window import MainWindow
 from ui.screenshot import save_screenshot
-
-
-@pytest.fixture
-def shots_dir(tmp_path: Path) -> Path:
-    return Path(os.environ.get("STATION_UI_SHOTS") or tmp_path)
 
 
 @pytest.mark.parametrize("name", ["idle-signed-out", "order-in-progress", "error"])
 def test_save_screenshot_of_each_state(
-    qtbot: Any, styled_app: Any, recorder: Any, samples: Any, shots_dir: Path, name: str
+    qtbot: Any, open_window: Callable[[Any], MainWindow], recorder: Any, samples: Any, shots_dir: Path,
+    name: str,
 ) -> None:
     recorder.state = {
         "idle-signed-out": samples.signed_out,
@@ -35,10 +31,7 @@ def test_save_screenshot_of_each_state(
     recorder.current_status = StatusView(
         scanner="/dev/ttyACM0", backend="online", backend_ok=True, events_waiting=3, printer="Zebra ZD421"
     )
-    window = make_window(recorder)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
+    window = open_window(recorder)
     qtbot.waitUntil(lambda: not window.packing.message_area.is_flashing())
     path = save_screenshot(window, shots_dir / f"{name}.png")
     image = QImage(str(path))

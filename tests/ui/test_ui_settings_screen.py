@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -28,8 +28,7 @@ from station.storage.models import AuditRow
 from station.sync.client import KEYRING_SERVICE, KEYRING_USER
 from tests.station.services.keyrings import MemoryKeyring, use_memory_keyring
 from tests.station.services.shift import DATA
-from tests.ui.supervisor_helpers import NotingStation, sign_in
-from ui.app import make_window
+from tests.ui.helpers import NotingStation, sign_in
 from ui.main_window import MainWindow
 from ui.screenshot import save_screenshot
 
@@ -94,13 +93,8 @@ def core(station: Station) -> NotingStation:
 
 
 @pytest.fixture
-def window(qtbot: Any, styled_app: Any, core: NotingStation) -> MainWindow:
-    win = make_window(core)  # type: ignore[arg-type]
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(lambda: win.scan_input.line_edit.hasFocus())
+def window(qtbot: Any, open_window: Callable[[Any], MainWindow], core: NotingStation) -> MainWindow:
+    win = open_window(core)
     sign_in(qtbot, win, "EMP-9001", "Marta Kowalska")
     qtbot.mouseClick(win.top_bar.settings_button, Qt.MouseButton.LeftButton)
     settle(qtbot, win)

@@ -4,16 +4,14 @@ retry, export, opened from the status bar, and scans still reaching the core whi
 from __future__ import annotations
 
 import json
-import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QTableWidget
 
 from station.bootstrap import Station, build_station
 from station.demo import demo_config, start_demo_backend
@@ -26,7 +24,7 @@ from station.storage.outbox import record_event
 from station.sync.client import BackendClient
 from station.sync.relay import Relay
 from tests.ui.conftest import RecorderCore
-from ui.app import make_window
+from tests.ui.helpers import column
 from ui.main_window import MainWindow
 from ui.screenshot import save_screenshot
 
@@ -95,14 +93,8 @@ def core(samples: Any, outbox: tuple[Database, Relay, list[str], list[str]]) -> 
 
 
 @pytest.fixture
-def window(qtbot: Any, styled_app: Any, core: SyncCore) -> MainWindow:
-    win = make_window(core)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(lambda: win.scan_input.line_edit.hasFocus())
-    return win
+def window(open_window: Callable[[Any], MainWindow], core: SyncCore) -> MainWindow:
+    return open_window(core)
 
 
 def open_panel(qtbot: Any, window: MainWindow) -> None:
@@ -112,10 +104,6 @@ def open_panel(qtbot: Any, window: MainWindow) -> None:
 
 def settle(qtbot: Any, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: window.sync_panel.snapshot is not None and not window.sync_panel.busy())
-
-
-def column(table: QTableWidget, c: int) -> list[str]:
-    return [table.item(r, c).text() for r in range(table.rowCount())]
 
 
 def test_clicking_the_events_part_opens_the_panel_with_dead_and_waiting_events(
@@ -219,10 +207,10 @@ def test_back_to_scanning_and_a_status_change_refreshes_the_open_panel(
     assert window.scan_input.line_edit.hasFocus()
 
 
-def test_screenshot_of_the_panel(qtbot: Any, window: MainWindow, tmp_path: Path) -> None:
+def test_screenshot_of_the_panel(qtbot: Any, window: MainWindow, shots_dir: Path) -> None:
     """To look at: $STATION_UI_SHOTS/sync-panel.png (else a temporary folder)."""
     open_panel(qtbot, window)
-    path = save_screenshot(window, Path(os.environ.get("STATION_UI_SHOTS") or tmp_path) / "sync-panel.png")
+    path = save_screenshot(window, shots_dir / "sync-panel.png")
     assert path.stat().st_size > 0
 
 
@@ -247,11 +235,10 @@ def station(tmp_path: Path) -> Iterator[tuple[Station, ReferenceBackend]]:
 
 
 def test_retry_on_the_real_station_resumes_sending_after_rejected_credentials(
-        qtbot: Any, styled_app: Any, station: tuple[Station, ReferenceBackend]) -> None:
+        qtbot: Any, open_window: Callable[[Any], MainWindow],
+        station: tuple[Station, ReferenceBackend]) -> None:
     app, backend = station
-    window = make_window(app)
-    qtbot.addWidget(window)
-    window.show()
+    window = open_window(app)
     qtbot.waitUntil(lambda: "rejected the credentials" in window.status_bar.backend.full_text, timeout=10_000)
     qtbot.mouseClick(window.status_bar.backend, Qt.MouseButton.LeftButton)
     settle(qtbot, window)

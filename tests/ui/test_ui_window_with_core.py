@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt
 from station.bootstrap import Station, build_station
 from station.demo import demo_config, start_demo_backend
 from station.refbackend import ReferenceBackend
-from ui.app import make_window
 from ui.main_window import MainWindow
 from ui.screenshot import save_screenshot
 
@@ -38,12 +37,10 @@ def message(window: MainWindow) -> str:
     return window.packing.message_area.message.text()
 
 
-def test_typed_scans_pack_a_demo_order(qtbot: Any, styled_app: Any,
+def test_typed_scans_pack_a_demo_order(qtbot: Any, open_window: Callable[[Any], MainWindow],
                                        demo: tuple[Station, ReferenceBackend, Path]) -> None:
     station, backend, profile = demo
-    window = make_window(station.core)
-    qtbot.addWidget(window)
-    window.show()
+    window = open_window(station.core)
     qtbot.waitUntil(lambda: "Scan your badge" in message(window))
 
     type_scan(qtbot, window, "EMP-1001")

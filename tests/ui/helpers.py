@@ -1,16 +1,19 @@
-"""Helpers for the supervisor screens' tests: the running station as the window's core, noting the
-threads its supervisor tools are asked for on, and scans typed into the scan input."""
+"""Helpers for the window and screen tests: widgets shown at a size, table cells and columns read back,
+scans typed into the scan input, and the running station as the window's core noting its threads."""
 
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTableWidget, QTableWidgetItem, QWidget
 
 from station.bootstrap import Station
 from station.services.supervisor import SupervisorTools
 from ui.main_window import MainWindow
+
+W = TypeVar("W", bound=QWidget)
 
 
 class NotingStation:
@@ -26,6 +29,25 @@ class NotingStation:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.station, name)
+
+
+def shown(qtbot: Any, widget: W, width: int = 1200, height: int = 700) -> W:
+    """The widget on screen at that size, closed with the test."""
+    qtbot.addWidget(widget)
+    widget.resize(width, height)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def cell(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
+    item = table.item(row, column)
+    assert item is not None
+    return item
+
+
+def column(table: QTableWidget, c: int) -> list[str]:
+    return [cell(table, r, c).text() for r in range(table.rowCount())]
 
 
 def type_scan(qtbot: Any, window: MainWindow, code: str) -> None:
