@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import threading
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -26,54 +24,12 @@ from printing.zpl import pdf_to_gfa
 from station.services.print_queue import PrintJob, PrintQueue
 from station.storage.db import Database
 from station.storage.models import PrintJobRow
+from tests.raw_printer import RawPort
 
 HOW = "install and start CUPS with: bash .ci/cups.sh"
 TOOLS = ("lp", "lpstat", "lpadmin", "cupsenable", "cupsdisable", "cupsreject")
 ARRIVAL_TIMEOUT_S = 30.0  # a job normally reaches the listener within a second
 SBIN_PATH = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/sbin"])
-
-
-class RawPort:
-    """A printer's raw port on 127.0.0.1, as socket:// talks to: the bytes of each connection."""
-
-    def __init__(self) -> None:
-        self._server = socket.create_server(("127.0.0.1", 0))
-        self._server.settimeout(0.1)
-        self.port: int = self._server.getsockname()[1]
-        self._jobs: list[bytes] = []
-        self._arrived = threading.Condition()
-        self._closing = threading.Event()
-        self._thread = threading.Thread(target=self._serve, name="raw-port", daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        while not self._closing.is_set():
-            try:
-                connection, _ = self._server.accept()
-            except TimeoutError:
-                continue
-            chunks: list[bytes] = []
-            with connection:
-                connection.settimeout(ARRIVAL_TIMEOUT_S)
-                try:
-                    while chunk := connection.recv(65536):
-                        chunks.append(chunk)
-                except OSError:
-                    chunks.append(b"<connection broken>")
-            with self._arrived:
-                self._jobs.append(b"".join(chunks))
-                self._arrived.notify_all()
-
-    def wait_for(self, count: int) -> list[bytes]:
-        """Every connection's bytes so far, once `count` have ended (or the timeout passed)."""
-        with self._arrived:
-            self._arrived.wait_for(lambda: len(self._jobs) >= count, ARRIVAL_TIMEOUT_S)
-            return list(self._jobs)
-
-    def close(self) -> None:
-        self._closing.set()
-        self._thread.join(timeout=5)
-        self._server.close()
 
 
 @dataclass(frozen=True)
@@ -114,7 +70,7 @@ def cups() -> None:
 @pytest.fixture
 def raw_queue(cups: None) -> Iterator[RawQueue]:
     """A new CUPS queue that hands every job, unchanged, to a RawPort; removed afterwards."""
-    printer = RawPort()
+    printer = RawPort(timeout_s=ARRIVAL_TIMEOUT_S)
     name = f"station-test-{uuid.uuid4().hex[:12]}"
     try:
         # CUPS 2.4 (Debian 12 ships 2.4.2) still takes `-m raw`, only warning on stderr that raw
@@ -140,7 +96,7 @@ def test_a_pdf_reaches_the_printer_unchanged(
     pdf = render_packing_slip(slip_factory())
     where = parse_target(f"cups:{raw_queue.name}").send_pdf("packing-slip", "SO-100234", pdf)
     assert where.startswith(f"CUPS queue {raw_queue.name} ({raw_queue.name}-")  # the request id
-    assert raw_queue.printer.wait_for(1) == [pdf]
+    assert raw_queue.printer.jobs(at_least=1) == [pdf]
 
 
 def test_zpl_reaches_a_raw_queue_byte_for_byte(
@@ -149,7 +105,7 @@ def test_zpl_reaches_a_raw_queue_byte_for_byte(
     target = parse_target(f"zpl+cups:{raw_queue.name}")
     where = target.send_zpl("label-1", "SO-100234", zpl)
     assert where.startswith(f"CUPS raw queue {raw_queue.name} ({raw_queue.name}-")
-    assert raw_queue.printer.wait_for(1) == [zpl]
+    assert raw_queue.printer.jobs(at_least=1) == [zpl]
 
 
 def test_a_pdf_on_a_zpl_queue_arrives_as_a_zpl_graphic(raw_queue: RawQueue) -> None:
@@ -158,7 +114,7 @@ def test_a_pdf_on_a_zpl_queue_arrives_as_a_zpl_graphic(raw_queue: RawQueue) -> N
         disposition="RESTOCK", rma_number="RMA-5001", order_number="SO-100234",
         station_id="RET-01", printed_at=datetime(2026, 11, 25, 9, 41, tzinfo=UTC)))
     parse_target(f"zpl+cups:{raw_queue.name}").send_pdf("lpn", "LPN00200000042", pdf)
-    assert raw_queue.printer.wait_for(1) == [pdf_to_gfa(pdf)]
+    assert raw_queue.printer.jobs(at_least=1) == [pdf_to_gfa(pdf)]
 
 
 @pytest.mark.parametrize(("scheme", "job"), [("cups", b"%PDF-1.4\n%%EOF\n"), ("zpl+cups", b"^XA^XZ")])
@@ -198,7 +154,7 @@ def test_a_stopped_queue_fails_the_check_and_keeps_its_jobs_until_started(
     assert str(caught.value).endswith(" - Paused")
     target.send_zpl("label-1", "SO-1", b"^XA^FDwaits^FS^XZ")  # CUPS takes it and holds it
     _admin("cupsenable", raw_queue.name)
-    assert raw_queue.printer.wait_for(1) == [b"^XA^FDwaits^FS^XZ"]
+    assert raw_queue.printer.jobs(at_least=1) == [b"^XA^FDwaits^FS^XZ"]
 
 
 def test_a_queue_that_rejects_jobs_fails_the_check_and_the_job(raw_queue: RawQueue) -> None:
@@ -220,7 +176,7 @@ def test_the_print_queue_delivers_to_cups_and_marks_the_job_printed(
     ids = queue.enqueue([PrintJob("document", "packing-slip", "SO-100234", pdf)])
     outcome = queue.send(ids)
     assert outcome.errors == ()
-    assert raw_queue.printer.wait_for(1) == [pdf]
+    assert raw_queue.printer.jobs(at_least=1) == [pdf]
     with db.read() as s:
         row = s.get_one(PrintJobRow, ids[0])
         assert (row.state, row.sent_to, row.last_error) == ("printed", outcome.sent[0], None)

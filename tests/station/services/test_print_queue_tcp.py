@@ -17,51 +17,10 @@ from station.services import print_queue
 from station.services.print_queue import PrintJob, PrintQueue
 from station.storage.db import Database
 from station.storage.models import PrintJobRow
+from tests.raw_printer import RawPort
 
 TIMEOUT_S = 10.0  # each wait below normally ends within a fraction of a second
 Status = tuple[int, str | None]
-
-
-class RawPort:
-    """A label printer's raw port (Zebra: 9100) on 127.0.0.1:port: the bytes of each connection."""
-
-    def __init__(self, port: int) -> None:
-        self._server = socket.create_server(("127.0.0.1", port))
-        self._server.settimeout(0.05)
-        self._jobs: list[bytes] = []
-        self._lock = threading.Condition()
-        self._closing = threading.Event()
-        self._thread = threading.Thread(target=self._serve, name="raw-port", daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        while not self._closing.is_set():
-            try:
-                connection, _ = self._server.accept()
-            except TimeoutError:
-                continue
-            chunks: list[bytes] = []
-            with connection:
-                connection.settimeout(TIMEOUT_S)
-                try:
-                    while chunk := connection.recv(65536):
-                        chunks.append(chunk)
-                except OSError:
-                    chunks.append(b"<connection broken>")
-            with self._lock:
-                self._jobs.append(b"".join(chunks))
-                self._lock.notify_all()
-
-    def jobs(self, at_least: int = 0) -> list[bytes]:
-        """Every connection's bytes so far, once at least `at_least` have ended (or on timeout)."""
-        with self._lock:
-            self._lock.wait_for(lambda: len(self._jobs) >= at_least, TIMEOUT_S)
-            return list(self._jobs)
-
-    def close(self) -> None:
-        self._closing.set()
-        self._thread.join(timeout=5)
-        self._server.close()
 
 
 class StatusLog:
@@ -104,7 +63,7 @@ def printer(down_port: int) -> Iterator[Callable[[], RawPort]]:
     started: list[RawPort] = []
 
     def switch_on() -> RawPort:
-        started.append(RawPort(down_port))
+        started.append(RawPort(down_port, timeout_s=TIMEOUT_S))
         return started[-1]
 
     yield switch_on
