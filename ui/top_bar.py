@@ -1,24 +1,32 @@
 """The top bar: which station this is, who is signed in, and the mode in big type.
 
-A signed-in supervisor also gets a button into hand-over mode (and back to packing): it submits the
-command barcode a scan would, with source "touch"; and Reports, Audit and Settings buttons
-(`reportsClicked`, `auditClicked`, `settingsClicked`).
+A signed-in supervisor also gets a button into hand-over mode (and back to packing), which submits the
+command barcode a scan would, with source "touch"; and a "Supervisor ▾" button whose menu opens the
+Reports, Audit trail and Settings screens (`reportsClicked`, `auditClicked`, `settingsClicked`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal, SignalInstance
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtCore import QPoint, Qt, Signal, SignalInstance
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
 
 from station.domain.scan import Scan
 from station.services.views import ScreenState
 from ui.checklist import ElidedLabel
 
 MODE_NAMES = {"pack": "PACKING", "returns": "RETURNS", "handover": "HAND-OVER"}
+BUTTON_HEIGHT = 44  # a finger's target; the bar keeps its height (the mode's label sets it)
 MODE_BUTTON_STYLE = ("QPushButton { font-size: 16pt; font-weight: bold; color: #263238; background: #ffffff;"
                      " border-radius: 8px; padding: 4px 16px; } QPushButton:pressed { background: #bbdefb; }")
+# Entries as tall as the buttons, for a finger: the menu drops under its button and closes on a tap.
+MENU_STYLE = ("QMenu { font-size: 18pt; font-weight: bold; background: #ffffff; border: 2px solid #263238;"
+              " padding: 4px; } QMenu::item { padding: 14px 40px 14px 20px; color: #263238; }"
+              " QMenu::item:selected { background: #bbdefb; }")
+SUPERVISOR_ENTRIES = (("Reports", "reportsClicked"), ("Audit trail", "auditClicked"),
+                      ("Settings", "settingsClicked"))
 
 
 class TopBar(QFrame):
@@ -33,20 +41,17 @@ class TopBar(QFrame):
         super().__init__(parent)
         self.setObjectName("topBar")
         self._submit = submit
-        self.mode_button = QPushButton()
-        self.mode_button.setObjectName("modeButton")
-        self.mode_button.setStyleSheet(MODE_BUTTON_STYLE)
-        self.mode_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the scan input keeps the focus
-        self.mode_button.setVisible(False)
+        self.mode_button = _bar_button("", "modeButton")
         self.mode_button.clicked.connect(self._switch)
-        self.reports_button = QPushButton("Reports")
-        self.reports_button.setObjectName("reportsButton")
-        self.reports_button.setStyleSheet(MODE_BUTTON_STYLE)
-        self.reports_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.reports_button.setVisible(False)
-        self.reports_button.clicked.connect(self.reportsClicked)
-        self.audit_button = _panel_button("Audit", "auditButton", self.auditClicked)
-        self.settings_button = _panel_button("Settings", "settingsButton", self.settingsClicked)
+        self.supervisor_button = _bar_button("Supervisor ▾", "supervisorButton")
+        self.supervisor_button.setToolTip("Reports, the audit trail and the station's settings")
+        self.supervisor_menu = QMenu(self)
+        self.supervisor_menu.setObjectName("supervisorMenu")
+        self.supervisor_menu.setStyleSheet(MENU_STYLE)
+        self.supervisor_actions: dict[str, QAction] = {}
+        for text, signal in SUPERVISOR_ENTRIES:
+            self.supervisor_actions[text] = _entry(self.supervisor_menu, text, getattr(self, signal))
+        self.supervisor_button.clicked.connect(self.show_supervisor_menu)
         self.station = QLabel()
         self.station.setObjectName("station")
         self.operator = ElidedLabel("operator")  # a long name ends in "…" rather than widen the window
@@ -54,12 +59,10 @@ class TopBar(QFrame):
         self.mode = QLabel()
         self.mode.setObjectName("mode")
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(16, 8, 16, 8)
+        layout.setContentsMargins(16, 4, 16, 4)
         layout.addWidget(self.station)
         layout.addWidget(self.operator, 1)
-        layout.addWidget(self.reports_button)
-        layout.addWidget(self.audit_button)
-        layout.addWidget(self.settings_button)
+        layout.addWidget(self.supervisor_button)
         layout.addSpacing(8)
         layout.addWidget(self.mode_button)
         layout.addSpacing(12)
@@ -72,23 +75,36 @@ class TopBar(QFrame):
         self.mode.setText(MODE_NAMES.get(state.mode, state.mode.upper()))
         supervisor = operator is not None and operator.role == "supervisor"
         self.mode_button.setVisible(supervisor and self._submit is not None)
-        for button in (self.reports_button, self.audit_button, self.settings_button):
-            button.setVisible(supervisor)
-        self.mode_button.setText("Back to packing" if state.mode == "handover" else "Hand-over")
+        self.supervisor_button.setVisible(supervisor)
+        if not supervisor:
+            self.supervisor_menu.close()  # signed out (or a packer now) while it was open
+        self.mode_button.setText("To packing" if state.mode == "handover" else "Hand-over")
         self.mode_button.setProperty("command", "CMD-MODE-PACK" if state.mode == "handover"
                                      else "CMD-MODE-HANDOVER")
+
+    def show_supervisor_menu(self) -> None:
+        """Drop the menu under its button; it never blocks: scans go on reaching the core meanwhile."""
+        button = self.supervisor_button
+        self.supervisor_menu.setMinimumWidth(button.width())
+        self.supervisor_menu.popup(button.mapToGlobal(QPoint(0, button.height())))
 
     def _switch(self) -> None:
         if self._submit is not None:
             self._submit(Scan(str(self.mode_button.property("command")), source="touch"))
 
 
-def _panel_button(text: str, name: str, clicked: SignalInstance) -> QPushButton:
-    """A supervisor's button that opens a panel; it never takes the scan input's focus."""
+def _bar_button(text: str, name: str) -> QPushButton:
+    """A supervisor's button, hidden until one signs in; it never takes the scan input's focus."""
     button = QPushButton(text)
     button.setObjectName(name)
     button.setStyleSheet(MODE_BUTTON_STYLE)
     button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    button.setMinimumHeight(BUTTON_HEIGHT)
     button.setVisible(False)
-    button.clicked.connect(clicked)
     return button
+
+
+def _entry(menu: QMenu, text: str, chosen: SignalInstance) -> QAction:
+    action = menu.addAction(text)
+    action.triggered.connect(chosen)
+    return action

@@ -58,3 +58,14 @@ def type_scan(qtbot: Any, window: MainWindow, code: str) -> None:
 def sign_in(qtbot: Any, window: MainWindow, badge: str, name: str) -> None:
     type_scan(qtbot, window, badge)
     qtbot.waitUntil(lambda: name in window.top_bar.operator.full_text)
+
+
+def choose_supervisor_screen(qtbot: Any, window: MainWindow, entry: str) -> None:
+    """Tap the top bar's "Supervisor ▾" button, then `entry` in the menu it drops."""
+    bar = window.top_bar
+    qtbot.mouseClick(bar.supervisor_button, Qt.MouseButton.LeftButton)
+    menu = bar.supervisor_menu
+    qtbot.waitUntil(lambda: menu.isVisible() and menu.windowHandle().isExposed())  # drawn: it can be tapped
+    spot = menu.actionGeometry(bar.supervisor_actions[entry]).center()
+    qtbot.mouseClick(menu, Qt.MouseButton.LeftButton, pos=spot)
+    qtbot.waitUntil(lambda: not menu.isVisible())

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from station.bootstrap import Station
 from tests.station.services.shift import make_station, work_a_shift
-from tests.ui.helpers import NotingStation, column, sign_in, type_scan
+from tests.ui.helpers import NotingStation, choose_supervisor_screen, column, sign_in, type_scan
 from ui import audit_screen
 from ui.audit_screen import parse_time
 from ui.main_window import MainWindow
@@ -48,7 +48,7 @@ def settle(qtbot: Any, window: MainWindow) -> None:
 
 def open_audit(qtbot: Any, window: MainWindow) -> None:
     sign_in(qtbot, window, "EMP-9001", "Marta Kowalska")
-    qtbot.mouseClick(window.top_bar.audit_button, Qt.MouseButton.LeftButton)
+    choose_supervisor_screen(qtbot, window, "Audit trail")
     settle(qtbot, window)
 
 
@@ -60,12 +60,14 @@ def search(qtbot: Any, window: MainWindow, **fields: str) -> None:
     settle(qtbot, window)
 
 
-def test_only_a_supervisor_sees_the_audit_button(qtbot: Any, window: MainWindow) -> None:
-    assert not window.top_bar.audit_button.isVisible()
+def test_only_a_supervisor_sees_the_supervisor_menu(qtbot: Any, window: MainWindow) -> None:
+    bar = window.top_bar
+    assert not bar.supervisor_button.isVisible()
     sign_in(qtbot, window, "EMP-1001", "Ana Silva")
-    assert not window.top_bar.audit_button.isVisible()
+    assert not bar.supervisor_button.isVisible()
     sign_in(qtbot, window, "EMP-9001", "Marta Kowalska")
-    assert window.top_bar.audit_button.isVisible() and window.top_bar.settings_button.isVisible()
+    assert bar.supervisor_button.isVisible()
+    assert list(bar.supervisor_actions) == ["Reports", "Audit trail", "Settings"]
 
 
 def test_the_trail_newest_first_read_off_the_gui_thread(qtbot: Any, window: MainWindow,
@@ -133,7 +135,7 @@ def test_the_next_scan_brings_the_scan_screen_back(qtbot: Any, window: MainWindo
     open_audit(qtbot, window)
     type_scan(qtbot, window, "CMD-MODE-PACK")  # the shift ended in returns mode
     qtbot.waitUntil(lambda: window.screens.currentWidget() is window.packing)
-    qtbot.mouseClick(window.top_bar.audit_button, Qt.MouseButton.LeftButton)
+    choose_supervisor_screen(qtbot, window, "Audit trail")
     settle(qtbot, window)
     assert column(window.audit.table, 3)[0] == "mode switched"  # read afresh when opened again
     assert column(window.audit.table, 5)[0] == "returns → pack"

@@ -136,7 +136,7 @@ def test_the_window_shows_the_hand_over_screen_in_hand_over_mode(qtbot: Any, sty
     qtbot.addWidget(window)
     assert window.screens.currentWidget() is window.handover
     assert window.top_bar.mode.text() == "HAND-OVER"
-    assert window.top_bar.mode_button.text() == "Back to packing"
+    assert window.top_bar.mode_button.text() == "To packing"
 
 
 # -- the real window on the real core -----------------------------------------------------------------

@@ -5,16 +5,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
-from station.services.views import ScreenChanged, StatusChanged, StatusView
+from station.services.views import OperatorView, ScreenChanged, StatusChanged, StatusView
 from ui.bridge import CoreBridge
 from ui.main_window import MainWindow
 from ui.packing_screen import PackingScreen
+from ui.screenshot import save_screenshot
 
 
 @pytest.fixture
@@ -133,3 +135,36 @@ def test_closing_the_window_removes_the_wedge_filter(
     qtbot.keyClicks(other, "4006381333931")
     qtbot.keyClick(other, Qt.Key.Key_Return)
     assert recorder.scans == [] and other.text() == "4006381333931"
+
+
+SUPERVISOR = OperatorView(badge="EMP-9001", name="Marta Kowalska", role="supervisor")
+
+
+@pytest.mark.parametrize("mode", ["pack", "handover"])
+def test_a_supervisors_top_bar_fits_1280_pixels_with_the_name_whole(
+        qtbot: Any, window: MainWindow, samples: Any, shots_dir: Path, mode: str) -> None:
+    window.show_screen(replace(samples.no_order(), operator=SUPERVISOR, mode=mode))
+    bar = window.top_bar
+    bar.layout().activate()  # laid out for the buttons now shown
+    assert bar.operator.text() == "Marta Kowalska (supervisor)"  # not cut short
+    assert window.width() == 1280 and bar.supervisor_button.isVisible() and bar.mode_button.isVisible()
+    assert bar.height() == 52  # as without the buttons: the screens below keep their room
+    assert bar.mode_button.text() == ("To packing" if mode == "handover" else "Hand-over")
+    for button in (bar.supervisor_button, bar.mode_button):
+        assert button.height() >= 44 and button.width() >= 150  # a finger's target
+    save_screenshot(window, shots_dir / f"supervisor-top-bar-{mode}.png")
+
+
+def test_the_supervisor_menu_has_tall_entries_and_closes_when_signed_out(
+        qtbot: Any, window: MainWindow, samples: Any) -> None:
+    window.show_screen(replace(samples.no_order(), operator=SUPERVISOR))
+    bar, menu = window.top_bar, window.top_bar.supervisor_menu
+    qtbot.mouseClick(bar.supervisor_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: menu.isVisible() and menu.windowHandle().isExposed())
+    assert [action.text() for action in menu.actions()] == ["Reports", "Audit trail", "Settings"]
+    assert all(menu.actionGeometry(action).height() >= 56 for action in menu.actions())
+    button = bar.supervisor_button
+    assert menu.geometry().top() >= button.mapToGlobal(button.rect().bottomLeft()).y()  # dropped under it
+    window.show_screen(samples.signed_out())
+    qtbot.waitUntil(lambda: not menu.isVisible())
+    assert not bar.supervisor_button.isVisible()

@@ -18,7 +18,7 @@ from PySide6.QtCore import QDate, Qt
 from station.bootstrap import Station, build_station
 from tests.devices.scale_simulators import ScaleSimulator
 from tests.station.reports.known_day import DAY, Clock, running_station, station_config, work_the_day
-from tests.ui.helpers import type_scan
+from tests.ui.helpers import choose_supervisor_screen, type_scan
 from ui.main_window import MainWindow
 from ui.screenshot import save_screenshot
 
@@ -80,11 +80,11 @@ def test_a_supervisor_opens_previews_filters_prints_and_saves_the_daily_report(
     win, core = window
     type_scan(qtbot, win, "EMP-1001")
     qtbot.waitUntil(lambda: "Ana Silva" in win.top_bar.operator.text())
-    assert not win.top_bar.reports_button.isVisible()  # a packer has no reports
+    assert not win.top_bar.supervisor_button.isVisible()  # a packer has no reports
     type_scan(qtbot, win, "EMP-9001")
-    qtbot.waitUntil(lambda: win.top_bar.reports_button.isVisible())
+    qtbot.waitUntil(lambda: win.top_bar.supervisor_button.isVisible())
 
-    qtbot.mouseClick(win.top_bar.reports_button, Qt.MouseButton.LeftButton)
+    choose_supervisor_screen(qtbot, win, "Reports")
     assert win.screens.currentWidget() is win.reports
     settled(qtbot, win)
     screen = win.reports
@@ -128,14 +128,14 @@ def test_a_supervisor_opens_previews_filters_prints_and_saves_the_daily_report(
 
     type_scan(qtbot, win, "EMP-1001")  # a scan: the scan screen comes back
     qtbot.waitUntil(lambda: win.screens.currentWidget() is win.packing)
-    assert not win.top_bar.reports_button.isVisible()
+    assert not win.top_bar.supervisor_button.isVisible()
 
 
 def test_back_to_scanning_closes_the_screen(qtbot: Any, window: tuple[MainWindow, Recording]) -> None:
     win, _ = window
     type_scan(qtbot, win, "EMP-9001")
-    qtbot.waitUntil(lambda: win.top_bar.reports_button.isVisible())
-    qtbot.mouseClick(win.top_bar.reports_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: win.top_bar.supervisor_button.isVisible())
+    choose_supervisor_screen(qtbot, win, "Reports")
     settled(qtbot, win)
     qtbot.mouseClick(win.reports.close_button, Qt.MouseButton.LeftButton)
     assert win.screens.currentWidget() is win.packing

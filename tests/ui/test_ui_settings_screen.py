@@ -28,7 +28,7 @@ from station.storage.models import AuditRow
 from station.sync.client import KEYRING_SERVICE, KEYRING_USER
 from tests.station.services.keyrings import MemoryKeyring, use_memory_keyring
 from tests.station.services.shift import DATA
-from tests.ui.helpers import NotingStation, sign_in
+from tests.ui.helpers import NotingStation, choose_supervisor_screen, sign_in
 from ui.main_window import MainWindow
 from ui.screenshot import save_screenshot
 
@@ -96,7 +96,7 @@ def core(station: Station) -> NotingStation:
 def window(qtbot: Any, open_window: Callable[[Any], MainWindow], core: NotingStation) -> MainWindow:
     win = open_window(core)
     sign_in(qtbot, win, "EMP-9001", "Marta Kowalska")
-    qtbot.mouseClick(win.top_bar.settings_button, Qt.MouseButton.LeftButton)
+    choose_supervisor_screen(qtbot, win, "Settings")
     settle(qtbot, win)
     return win
 
@@ -220,7 +220,7 @@ def test_a_test_print_per_printer(qtbot: Any, window: MainWindow, tmp_path: Path
 def test_a_scan_closes_the_screen_and_a_packer_cannot_open_it(qtbot: Any, window: MainWindow) -> None:
     sign_in(qtbot, window, "EMP-1001", "Ana Silva")
     qtbot.waitUntil(lambda: window.screens.currentWidget() is window.packing)
-    assert not window.top_bar.settings_button.isVisible()
+    assert not window.top_bar.supervisor_button.isVisible()
     window.open_panel(window.settings)  # even asked directly, the station refuses a packer
     settle(qtbot, window)
     assert window.settings.notice.text() == \
