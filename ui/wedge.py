@@ -164,10 +164,12 @@ class KeyboardWedgeFilter(QObject):
 
 
 def _has_focus(watched: QObject) -> bool:
-    """Whether `watched` is the widget a key press is meant for (not its window, not a parent)."""
+    """Whether `watched` is the widget a key press is meant for (not its window, not a parent): an open
+    popup menu takes the keys while it is shown, so a scan then is not lost to it."""
     if not watched.isWidgetType():
         return False
-    return watched is (QApplication.focusWidget() or QApplication.activeWindow())
+    return watched is (QApplication.activePopupWidget() or QApplication.focusWidget()
+                       or QApplication.activeWindow())
 
 
 def _is_secret(watched: QObject) -> bool:

@@ -168,3 +168,17 @@ def test_the_supervisor_menu_has_tall_entries_and_closes_when_signed_out(
     window.show_screen(samples.signed_out())
     qtbot.waitUntil(lambda: not menu.isVisible())
     assert not bar.supervisor_button.isVisible()
+
+
+def test_a_scan_while_the_supervisor_menu_is_open_reaches_the_core(
+        qtbot: Any, window: MainWindow, recorder: Any, samples: Any) -> None:
+    window.show_screen(replace(samples.no_order(), operator=SUPERVISOR))
+    bar, menu = window.top_bar, window.top_bar.supervisor_menu
+    chosen: list[str] = []
+    bar.settingsClicked.connect(lambda: chosen.append("settings"))
+    qtbot.mouseClick(bar.supervisor_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: menu.isVisible() and menu.windowHandle().isExposed())
+    qtbot.keyClicks(menu, "SO-100234")  # a keyboard-wedge scanner's burst: "S" is not a menu shortcut
+    qtbot.keyClick(menu, Qt.Key.Key_Return)
+    assert [(scan.code, scan.source) for scan in recorder.scans] == [("SO-100234", "wedge")]
+    assert chosen == []
