@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +32,6 @@ def run_demo(args: argparse.Namespace, gui: GuiRunner) -> int:
     base = Path(args.profile_dir) if args.profile_dir else None
     profile = make_profile(base)
     backend = start_demo_backend(profile)
-    config = demo_config(profile, backend.url)
     scale = None
     if args.scale:
         from devices.demo_scale import DemoScale
@@ -41,9 +39,10 @@ def run_demo(args: argparse.Namespace, gui: GuiRunner) -> int:
         # The demo scale shows what the open package should weigh, as if packed right.
         scale = DemoScale(lambda: _expected_weight(app))
         scale.start()
-        config = replace(config, scale=replace(config.scale, port=scale.port, protocol="sics"))
+    # The station runs from the profile's config.toml, which the settings screen edits.
+    config = demo_config(profile, backend.url, scale_port=scale.port if scale else "")
     app = build_station(config)
-    print(f"demo profile: {profile}\nreference backend: {backend.url}\n"
+    print(f"demo profile: {profile}\nconfiguration: {config.source}\nreference backend: {backend.url}\n"
           f"printouts: {profile / 'prints'}\n"
           "sign in with badge EMP-1001, then scan or type order SO-100234", flush=True)
     app.start()

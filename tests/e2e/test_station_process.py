@@ -10,6 +10,9 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+from station.config import load_config
 from tests.e2e.conftest import Backend, PtyScanner, wait_for, write_config
 from tests.e2e.station_process import ROOT, port_is_open
 
@@ -72,13 +75,20 @@ def test_check_reports_each_part(tmp_path: Path, backend: Backend, pty_scanner: 
     assert "FAIL" in scanner_line and "no-such-port" in scanner_line
 
 
-def test_demo_window_comes_up(tmp_path: Path) -> None:
+@pytest.mark.parametrize("scale", [False, True])
+def test_demo_window_comes_up_from_its_profiles_config_file(tmp_path: Path, scale: bool) -> None:
     shot = tmp_path / "demo.png"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    result = subprocess.run(station("demo", "--profile-dir", str(tmp_path), "--screenshot", str(shot)),
+    args = ("demo", "--profile-dir", str(tmp_path / "demos"), "--screenshot", str(shot))
+    result = subprocess.run(station(*args, *(["--scale"] if scale else [])),
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=90)
     assert result.returncode == 0, result.stderr
     assert "reference backend: http://127.0.0.1:" in result.stdout
+    [profile] = (tmp_path / "demos").iterdir()
+    config = load_config(profile / "config.toml")
+    assert f"configuration: {profile / 'config.toml'}" in result.stdout.splitlines()
+    assert config.backend.token_file == str(profile / "backend-token")
+    assert bool(config.scale.port) == scale
     from PIL import Image
 
     with Image.open(shot) as image:

@@ -1,4 +1,5 @@
-"""The real window on the real core: a demo order packed by typing into the scan field."""
+"""The real window on the real core of a demo profile: a demo order packed by typing into the scan field,
+and the settings screen saving to the profile's config.toml, never to the system keyring."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import keyring
 import pytest
 from PySide6.QtCore import Qt
 
 from station.bootstrap import Station, build_station
+from station.config import load_config
 from station.demo import demo_config, start_demo_backend
 from station.refbackend import ReferenceBackend
+from tests.ui.helpers import choose_supervisor_screen, sign_in
 from ui.main_window import MainWindow
 from ui.screenshot import save_screenshot
 
@@ -77,3 +81,32 @@ def test_typed_scans_pack_a_demo_order(qtbot: Any, open_window: Callable[[Any], 
     assert any("packing-slip-SO-100234" in name for name in printed)
     assert "packing-slip" in window.packing.documents.text()  # links to open the PDFs
     qtbot.waitUntil(lambda: window.status_bar.backend.full_text == "Backend: online")
+
+
+def test_the_demos_settings_screen_edits_its_profile_file_and_refuses_a_token(
+        qtbot: Any, open_window: Callable[[Any], MainWindow], demo: tuple[Station, ReferenceBackend, Path],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    station, _, profile = demo
+    stored: list[str] = []
+    monkeypatch.setattr(keyring, "set_password", lambda *args: stored.append("set"))
+    window = open_window(station)
+    sign_in(qtbot, window, "EMP-9001", "Marta Kowalska")
+    choose_supervisor_screen(qtbot, window, "Settings")
+    screen = window.settings
+    qtbot.waitUntil(lambda: screen.current is not None and not screen.busy())
+    assert screen.where.text().startswith(f"Settings file: {profile / 'config.toml'}.")
+    assert screen.token_hint.text() == f"Token: read from {profile / 'backend-token'} (backend.token_file)"
+    before = (profile / "config.toml").read_bytes()
+
+    screen.token.setText("tok-demo-8Qw")
+    qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not screen.busy() and screen.notice.text() != "Saving…")
+    assert screen.notice.text().startswith("config: backend.token_file: the station reads its token from")
+    assert (profile / "config.toml").read_bytes() == before and stored == []
+
+    screen.token.clear()
+    screen.baudrate.setEditText("19200")
+    qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not screen.busy() and screen.notice.text() != "Saving…")
+    assert screen.notice.text().startswith(f"Saved to {profile / 'config.toml'}: scanner.baudrate.")
+    assert load_config(profile / "config.toml").scanner.baudrate == 19200 and stored == []

@@ -34,12 +34,13 @@ class RefusingKeyring(MemoryKeyring):
         raise RuntimeError(f"locked collection refused {password}")
 
 
-def use_memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
-    """A fixture's body: this keyring for the test (no $STATION_BACKEND_TOKEN to shadow it), then the
-    previous one back."""
+def use_memory_keyring(monkeypatch: pytest.MonkeyPatch,
+                       backend: MemoryKeyring | None = None) -> Iterator[MemoryKeyring]:
+    """A fixture's body: this keyring (a new MemoryKeyring unless given) for the test, with no
+    $STATION_BACKEND_TOKEN to shadow it; then the previous one back."""
     monkeypatch.delenv("STATION_BACKEND_TOKEN", raising=False)
     previous = keyring.get_keyring()
-    backend = MemoryKeyring()
+    backend = backend or MemoryKeyring()
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
