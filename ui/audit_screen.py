@@ -7,10 +7,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QFrame,
     QHeaderView,
     QLineEdit,
     QTableWidgetItem,
@@ -22,7 +21,7 @@ from station.services.audit_view import ACTION_KINDS, PAGE_SIZE, AuditEntry, Aud
 from ui import style
 from ui.checklist import ElidedLabel
 from ui.core_api import Core
-from ui.supervisor_panel import PANEL_STYLE, SAID_IN_FULL, Jobs
+from ui.supervisor_panel import PANEL_STYLE, SAID_IN_FULL, PanelFrame
 from ui.widgets import button, label, panel_table, row
 
 COLUMNS = ("Time", "Station", "Operator", "Action", "Subject", "What")
@@ -56,17 +55,12 @@ def action_words(action: str) -> str:
     return action.replace(".", " ").replace("_", " ")
 
 
-class AuditScreen(QFrame):
+class AuditScreen(PanelFrame):
     """Filters over a table of audit rows; `closeRequested` asks for the scan screen back."""
 
-    closeRequested = Signal()
-
     def __init__(self, core: Core, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("auditScreen")
-        self.setStyleSheet(PANEL_STYLE)
-        self._core = core
-        self._jobs = Jobs(self, "audit-screen", said_in_full=SAID_IN_FULL)
+        super().__init__(core, parent, name="auditScreen", look=PANEL_STYLE, thread="audit-screen",
+                         said_in_full=SAID_IN_FULL)
         self.page: AuditPage | None = None
         self.query = AuditQuery()
         self._build()
@@ -74,8 +68,6 @@ class AuditScreen(QFrame):
     # -- layout ----------------------------------------------------------------------------------------
     def _build(self) -> None:
         self.notice = ElidedLabel("panelNotice", margins=(8, 0))
-        self.close_button = button("Back to scanning", "panelClose")
-        self.close_button.clicked.connect(self.closeRequested)
         self.operator = self._field("badge or name")
         self.subject = self._field("SO-… or RMA-…")
         self.since = self._field("YYYY-MM-DD HH:MM")
@@ -141,12 +133,6 @@ class AuditScreen(QFrame):
         self.kind.setCurrentIndex(0)
         self.station.setCurrentIndex(0)
         self.search()
-
-    def busy(self) -> bool:
-        return self._jobs.running > 0
-
-    def shutdown(self) -> None:
-        self._jobs.shutdown()
 
     def _query(self) -> AuditQuery:
         kind, station = self.kind.currentText(), self.station.currentText()

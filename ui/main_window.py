@@ -59,7 +59,7 @@ class MainWindow(QMainWindow):
         self._core = core
         self._title_suffix = title_suffix
         self._cues = FeedbackCues(play_sound or SoundPlayer(parent=self).play)
-        self.top_bar = TopBar(submit=core.submit_scan)  # a supervisor's hand-over button
+        self.top_bar = TopBar(submit=core.submit_scan)  # a supervisor's hand-over button and menu
         self.packing = PackingScreen()
         self.returns = ReturnsScreen(submit=core.submit_scan)  # the grade pad submits as if scanned
         self.handover = HandoverScreen(submit=core.submit_scan)  # carrier buttons submit as if scanned
@@ -84,12 +84,11 @@ class MainWindow(QMainWindow):
         self.scan_input.codeEntered.connect(self._submit_typed)
         self.status_bar.syncClicked.connect(self.open_sync)
         self.sync_panel.closeRequested.connect(self.close_sync)
-        self.top_bar.reportsClicked.connect(self.open_reports)
-        self.reports.closeRequested.connect(self.close_sync)  # the same way back to the scan screen
+        self.top_bar.reportsClicked.connect(lambda: self.open_panel(self.reports))
         self.top_bar.auditClicked.connect(lambda: self.open_panel(self.audit))
         self.top_bar.settingsClicked.connect(lambda: self.open_panel(self.settings))
-        self.audit.closeRequested.connect(self.close_sync)
-        self.settings.closeRequested.connect(self.close_sync)
+        for panel in (self.reports, self.audit, self.settings):
+            panel.closeRequested.connect(self.close_sync)  # the same way back to the scan screen
         bridge.screenChanged.connect(self.show_screen)
         bridge.statusChanged.connect(self.show_status)
         self.show_screen(core.screen_state())
@@ -126,13 +125,7 @@ class MainWindow(QMainWindow):
         self.sync_panel.refresh()
         self.reclaim_focus()
 
-    def open_reports(self) -> None:
-        if self.screens.currentWidget() is not self.reports:
-            self.screens.setCurrentWidget(self.reports)
-            self.reports.open()
-        self.reclaim_focus()
-
-    def open_panel(self, panel: AuditScreen | SettingsScreen) -> None:
+    def open_panel(self, panel: ReportsScreen | AuditScreen | SettingsScreen) -> None:
         """A supervisor's panel in the screen's place, read afresh; the scan input keeps the focus."""
         if self.screens.currentWidget() is not panel:
             self.screens.setCurrentWidget(panel)
@@ -157,10 +150,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.wedge.uninstall()
-        self.sync_panel.shutdown()
-        self.reports.shutdown()
-        self.audit.shutdown()
-        self.settings.shutdown()
+        for panel in (self.sync_panel, self.reports, self.audit, self.settings):
+            panel.shutdown()
         super().closeEvent(event)
 
     def _screen_for(self, mode: str) -> PackingScreen | ReturnsScreen | HandoverScreen:

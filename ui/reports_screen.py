@@ -12,13 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pypdfium2 as pdfium
-from PySide6.QtCore import QDate, QObject, Qt, Signal
+from PySide6.QtCore import QDate, QObject, Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFileDialog,
-    QFrame,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -29,7 +28,7 @@ from station.reports.window import local_zone, today
 from station.services.print_queue import PrintOutcome
 from ui import style
 from ui.core_api import Core
-from ui.supervisor_panel import Jobs, panel_look
+from ui.supervisor_panel import PanelFrame, panel_look
 from ui.widgets import button, label, row
 
 AskPath = Callable[[QWidget, str], "str | None"]  # (parent, suggested file) -> chosen path or None
@@ -68,22 +67,16 @@ def save_dialog(parent: QWidget, suggested: str) -> str | None:
     return path or None
 
 
-class ReportsScreen(QFrame):
+class ReportsScreen(PanelFrame):
     """`closeRequested` asks the window for the scan screen back; `ask_path` chooses the CSV file."""
-
-    closeRequested = Signal()
 
     def __init__(self, core: Core, parent: QWidget | None = None, *, ask_path: AskPath = save_dialog,
                  today_is: Callable[[], date] | None = None, save_dir: Path | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("reportsScreen")
-        self.setStyleSheet(SCREEN_STYLE)
-        self._core = core
+        super().__init__(core, parent, name="reportsScreen", look=SCREEN_STYLE, thread="reports")
         self.ask_path = ask_path
         self.today_is = today_is or (lambda: today(local_zone()))
         self.save_dir = save_dir or Path.home()
         self.made: Made | None = None
-        self._worker = Jobs(self, "reports")
         self._loading = self._load_again = False
         self._build()
 
@@ -99,7 +92,6 @@ class ReportsScreen(QFrame):
         self.station.addItem(ALL_STATIONS, None)
         self.print_button = button("Print", "primary")
         self.csv_button = button("Save CSV…", "reportsCsv")
-        self.close_button = button("Back to scanning", "panelClose")
         self.notice = label("panelNotice")
         self.notice.setMinimumWidth(1)  # a long notice never widens the window
         self.page = label("reportsPage")
@@ -120,7 +112,6 @@ class ReportsScreen(QFrame):
         self.station.currentIndexChanged.connect(self.refresh)
         self.print_button.clicked.connect(self.print_report)
         self.csv_button.clicked.connect(self.save_csv)
-        self.close_button.clicked.connect(self.closeRequested)
         self._enable(False)
 
     # -- what the window calls ----------------------------------------------------------------------------
@@ -132,15 +123,8 @@ class ReportsScreen(QFrame):
             self.day.setDate(QDate(today_is.year, today_is.month, today_is.day))
             self.station.setCurrentIndex(0)
         self.show_notice("")
-        self._worker.run(self._core.report_stations, self._stations_read)
+        self._jobs.run(self._core.report_stations, self._stations_read)
         self.refresh()
-
-    def busy(self) -> bool:
-        """A call is on its way (tests wait for this to end)."""
-        return self._worker.running > 0
-
-    def shutdown(self) -> None:
-        self._worker.shutdown()
 
     # -- reading and showing --------------------------------------------------------------------------------
     def chosen(self) -> tuple[date, str | None]:
@@ -155,7 +139,7 @@ class ReportsScreen(QFrame):
         self._loading = True
         day, station = self.chosen()
         self.show_notice(f"Making the report of {day.isoformat()}…")
-        self._worker.run(lambda: first_page(self._core.daily_report(day, station)), self._made)
+        self._jobs.run(lambda: first_page(self._core.daily_report(day, station)), self._made)
 
     def _made(self, result: Made | Exception) -> None:
         self._loading = False
@@ -193,7 +177,7 @@ class ReportsScreen(QFrame):
         if self.made is not None:
             files = self.made.files
             self.show_notice("Printing…")
-            self._worker.run(lambda: self._core.print_report(files), self._printed)
+            self._jobs.run(lambda: self._core.print_report(files), self._printed)
 
     def _printed(self, result: PrintOutcome | Exception) -> None:
         if isinstance(result, Exception):
@@ -211,7 +195,7 @@ class ReportsScreen(QFrame):
         suggested = self.save_dir / f"daily-report-{day}{f'-{station}' if station else ''}.csv"
         path = self.ask_path(self, str(suggested))
         if path:
-            self._worker.run(lambda: Path(path).write_text(files.csv, encoding="utf-8", newline=""),
+            self._jobs.run(lambda: Path(path).write_text(files.csv, encoding="utf-8", newline=""),
                              lambda result: self._saved(path, result))
 
     def _saved(self, path: str, result: object) -> None:

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
-    QFrame,
     QGridLayout,
     QLabel,
     QLineEdit,
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (
 from station.services.settings import PRINTERS, CurrentSettings, PortInfo, Saved
 from ui import style
 from ui.core_api import Core
-from ui.supervisor_panel import PANEL_STYLE, SAID_IN_FULL, Jobs
+from ui.supervisor_panel import PANEL_STYLE, SAID_IN_FULL, PanelFrame
 from ui.widgets import button, label, row
 
 BAUD_RATES = ("9600", "19200", "38400", "57600", "115200")
@@ -34,17 +33,12 @@ PRINTER_NAMES = {"label": "Shipping labels (4×6 in)", "item": "Item and LPN lab
 NO_PORT = {"scanner": "none: keyboard-wedge scanners only", "scale": "none: no scale"}
 
 
-class SettingsScreen(QFrame):
+class SettingsScreen(PanelFrame):
     """The station's settings as a form; `closeRequested` asks for the scan screen back."""
 
-    closeRequested = Signal()
-
     def __init__(self, core: Core, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("settingsScreen")
-        self.setStyleSheet(PANEL_STYLE)
-        self._core = core
-        self._jobs = Jobs(self, "settings-screen", said_in_full=SAID_IN_FULL)
+        super().__init__(core, parent, name="settingsScreen", look=PANEL_STYLE, thread="settings-screen",
+                         said_in_full=SAID_IN_FULL)
         self.current: CurrentSettings | None = None
         self.ports: list[PortInfo] = []
         self._build()
@@ -53,8 +47,6 @@ class SettingsScreen(QFrame):
     def _build(self) -> None:
         self.save_button = button("Save", "primary")
         self.save_button.clicked.connect(self.save)
-        self.close_button = button("Back to scanning", "panelClose")
-        self.close_button.clicked.connect(self.closeRequested)
         self.notice = label("panelNotice")
         self.notice.setWordWrap(True)  # a validation message is shown whole
         self.where = label("fieldHint")
@@ -146,12 +138,6 @@ class SettingsScreen(QFrame):
         self.refresh_button.setEnabled(False)
         tools = self._core.supervisor_tools
         self._jobs.run(lambda: tools().serial_ports(), self._ports_read)
-
-    def busy(self) -> bool:
-        return self._jobs.running > 0
-
-    def shutdown(self) -> None:
-        self._jobs.shutdown()
 
     def _loaded(self, result: tuple[CurrentSettings, list[PortInfo]] | Exception) -> None:
         if isinstance(result, Exception):

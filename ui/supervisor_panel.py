@@ -1,5 +1,5 @@
-"""Parts shared by the supervisors' panels (sync, reports, audit trail, settings): the worker thread their
-database and file calls run on, and their look."""
+"""Parts shared by the supervisors' panels (sync, reports, audit trail, settings): the frame they are
+drawn in, the worker thread their database and file calls run on, and their look."""
 
 from __future__ import annotations
 
@@ -10,9 +10,12 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QFrame, QWidget
 
 from station.services.settings import SettingsError
 from ui import style
+from ui.core_api import Core
+from ui.widgets import button
 
 log = logging.getLogger(__name__)
 
@@ -91,3 +94,28 @@ class Jobs(QObject):
     def _deliver(self, on_done: Callable[[Any], None], result: Any) -> None:
         self.running -= 1
         on_done(result)
+
+
+class PanelFrame(QFrame):
+    """A supervisor's panel, shown in the screen's place: its calls run on `_jobs`, and its
+    `close_button` (placed by the panel) sends `closeRequested`, asking for the scan screen back."""
+
+    closeRequested = Signal()
+
+    def __init__(self, core: Core, parent: QWidget | None, *, name: str, look: str, thread: str,
+                 said_in_full: tuple[type[Exception], ...] = ()) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setStyleSheet(look)
+        self._core = core
+        self._jobs = Jobs(self, thread, said_in_full=said_in_full)
+        self.close_button = button("Back to scanning", "panelClose")
+        self.close_button.clicked.connect(self.closeRequested)
+
+    def busy(self) -> bool:
+        """A call is on its way (tests wait for this to end)."""
+        return self._jobs.running > 0
+
+    def shutdown(self) -> None:
+        """Wait for the call under way; the window calls this when it closes."""
+        self._jobs.shutdown()

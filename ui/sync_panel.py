@@ -8,12 +8,11 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
-    QFrame,
     QLabel,
     QTableWidget,
     QTableWidgetItem,
@@ -26,7 +25,7 @@ from station.services.views import StatusView
 from ui import style
 from ui.checklist import ElidedLabel
 from ui.core_api import Core
-from ui.supervisor_panel import Jobs, panel_look
+from ui.supervisor_panel import PanelFrame, panel_look
 from ui.widgets import button, label, panel_table, row
 
 AskPath = Callable[[QWidget, str], "str | None"]  # (parent, suggested file) -> chosen path or None
@@ -80,24 +79,18 @@ def save_dialog(parent: QWidget, suggested: str) -> str | None:
     return path or None
 
 
-class SyncPanel(QFrame):
+class SyncPanel(PanelFrame):
     """Drawn from a `SyncSnapshot`; `closeRequested` asks the window for the scan screen back.
 
     `ask_path` chooses the export file (a file dialog; tests give their own).
     """
 
-    closeRequested = Signal()
-
     def __init__(self, core: Core, parent: QWidget | None = None, *, ask_path: AskPath = save_dialog,
                  export_dir: Path | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("syncPanel")
-        self.setStyleSheet(PANEL_STYLE)
-        self._core = core
+        super().__init__(core, parent, name="syncPanel", look=PANEL_STYLE, thread="sync-panel")
         self.ask_path = ask_path
         self.export_dir = export_dir or Path.home()
         self.snapshot: SyncSnapshot | None = None
-        self._jobs = Jobs(self, "sync-panel")
         self._refreshing = self._refresh_again = False
         self._seen: tuple[object, ...] = ()
         self._timer = QTimer(self)
@@ -109,8 +102,6 @@ class SyncPanel(QFrame):
     def _build(self) -> None:
         self.title = label("panelTitle", "Events for the backend")
         self.backend = ElidedLabel("syncBackend", margins=(14, 4))  # elided, never widening the window
-        self.close_button = button("Back to scanning", "panelClose")
-        self.close_button.clicked.connect(self.closeRequested)
         self.waiting_count, self.delivered_count, self.dead_count = (label("syncCount") for _ in range(3))
         self.notice = ElidedLabel("panelNotice", margins=(8, 0))
         self._acted = False  # the notice says what the last retry or export did, until the panel reopens
@@ -163,14 +154,9 @@ class SyncPanel(QFrame):
         super().hideEvent(event)
         self._timer.stop()
 
-    def busy(self) -> bool:
-        """A call is on its way (tests wait for this to end)."""
-        return self._jobs.running > 0
-
     def shutdown(self) -> None:
-        """Wait for the call under way; the window calls this when it closes."""
         self._timer.stop()
-        self._jobs.shutdown()
+        super().shutdown()
 
     def _refreshed(self, result: SyncSnapshot | Exception) -> None:
         self._refreshing = False
