@@ -1,9 +1,6 @@
-"""The top bar: which station this is, who is signed in, and the mode in big type.
-
-A signed-in supervisor also gets a button into hand-over mode (and back to packing), which submits the
-command barcode a scan would, with source "touch"; and a "Supervisor ▾" button whose menu opens the
-Reports, Audit trail and Settings screens (`reportsClicked`, `auditClicked`, `settingsClicked`).
-"""
+"""The top bar: the station, who is signed in, the mode in big type; for a supervisor, a hand-over (and back)
+button submitting the command barcode as a "touch" scan, and a "Supervisor ▾" menu of the Reports, Audit
+trail and Settings screens (`reportsClicked`, `auditClicked`, `settingsClicked`)."""
 
 from __future__ import annotations
 
