@@ -124,7 +124,9 @@ def describe(state: ScreenState) -> tuple[str, str, str]:
         return "idle", prompt or feedback.message, feedback.detail
     if state.prompt is not None:
         return feedback.level, feedback.message, feedback.detail
-    detail = "\n".join(part for part in (feedback.detail, prompt) if part)
+    # The prompt goes under the detail, unless the detail already says it.
+    detail = "\n".join(part for part in (feedback.detail, prompt if prompt != feedback.detail else "")
+                        if part)
     return feedback.level, feedback.message, detail
 
 

@@ -207,7 +207,8 @@ class Desk:
         self.audit("sign_in", None, {"name": staff.name, "handover_from": previous.badge
                                       if previous and previous.badge != staff.badge else None})
         if self.mode == "returns":
-            hint = "Scan the next unit" if self.returns.current else "Scan an RMA, tracking or order number"
+            hint = ("Scan the next unit" if self.returns.current
+                    else "Scan an RMA, a return tracking number or an order number")
         elif self.mode == "handover":
             hint = "Scan the next package" if self.handover.current else "Choose the carrier"
         else:

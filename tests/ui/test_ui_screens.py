@@ -43,6 +43,14 @@ def test_signed_in_without_order_asks_for_an_order(screen: PackingScreen, sample
     assert not screen.order_panel.isVisible()
 
 
+def test_a_hint_that_is_the_prompt_is_shown_once(screen: PackingScreen, samples: Any) -> None:
+    signed_in = replace(samples.no_order(), feedback=Feedback("ok", "Signed in: Ana Silva",
+                                                             "Scan an order number"))
+    screen.render(signed_in)
+    assert screen.message_area.message.text() == "Signed in: Ana Silva"
+    assert screen.message_area.detail.text() == "Scan an order number"
+
+
 def test_half_counted_order_shows_header_progress_and_lines(screen: PackingScreen, samples: Any) -> None:
     screen.render(samples.in_progress())
     header = screen.header
