@@ -118,10 +118,14 @@ class Station:
         """Queue dead letters again (all, or `ids`), audited with the signed-in operator; then send now,
         leaving a pause for rejected credentials or a backoff: this is the operator's retry."""
         operator = self.desk.operator
-        actor = Actor(operator.badge, operator.role) if operator else None
-        moved = self._outbox().retry_dead(ids, actor=actor)
-        self.relay.resume()
-        return moved
+        outbox = self._outbox()
+        self.relay.resume()  # any operator may retry sending after rejected credentials
+        if operator is None or operator.role != "supervisor":
+            if ids or outbox.counts().dead:
+                raise PermissionError("dead letters are sent again by a supervisor: "
+                                      "a supervisor scans their badge, then retries")
+            return 0
+        return outbox.retry_dead(ids, actor=Actor(operator.badge, operator.role))
 
     def export_events(self, path: str, which: Which = "undelivered") -> int:
         """Write the events (by default every one not delivered) as JSON to `path`; how many."""

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 
 from station.bootstrap import Station, build_station
 from station.demo import demo_config, start_demo_backend
+from station.domain.scan import Scan
 from station.refbackend import ReferenceBackend, Reply, Request
 from station.refbackend.messages import error_reply
 from station.services.sync_view import SyncSnapshot, SyncView, Which, backend_view
@@ -253,6 +254,18 @@ def test_retry_on_the_real_station_resumes_sending_after_rejected_credentials(
                     == "backend reachable" and panel.waiting_count.text() == "Waiting 0", timeout=10_000)
     assert column(panel.dead_table, 5) == ["unknown order SO-1"]
 
-    qtbot.mouseClick(panel.retry_button, Qt.MouseButton.LeftButton)  # rejected again: tried twice now
-    qtbot.waitUntil(lambda: column(panel.dead_table, 4) == ["2"], timeout=10_000)
-    assert panel.delivered_count.text() == "Delivered 1" and len(backend.notifications()) == 1
+    [tries] = column(panel.dead_table, 4)
+    qtbot.mouseClick(panel.retry_button, Qt.MouseButton.LeftButton)  # nobody signed in: not a supervisor
+    qtbot.waitUntil(lambda: "sent again by a supervisor" in panel.notice.full_text, timeout=10_000)
+    assert panel.dead_count.text() == "Dead letters 1" and column(panel.dead_table, 4) == [tries]
+
+    app.submit_scan(Scan("EMP-9001"))  # the supervisor signs in; the scan's answer shows the scan screen
+    qtbot.waitUntil(lambda: app.desk.operator is not None and not window.sync_open, timeout=10_000)
+    assert app.retry_dead_letters() == 1  # what the panel's button calls
+
+    def tried_again() -> bool:
+        [dead] = SyncView(app.db, "PACK-01").events("dead") or [None]
+        return dead is not None and dead.attempts == int(tries) + 1  # rejected again
+
+    qtbot.waitUntil(tried_again, timeout=10_000)
+    assert len(backend.notifications()) == 1
