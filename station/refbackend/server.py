@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import ssl
 import sys
 import threading
 from pathlib import Path
@@ -21,7 +22,8 @@ class ReferenceBackend:
     """Binds its port at construction, so `url` is known before `start()` or `serve_forever()`."""
 
     def __init__(self, data_path: Path, db_path: Path, *, host: str = "127.0.0.1", port: int = 0,
-                 token: str | None = None, out: TextIO | None = None) -> None:
+                 token: str | None = None, out: TextIO | None = None,
+                 tls: ssl.SSLContext | None = None) -> None:
         dataset = load_dataset(Path(data_path))
         self._store = StateStore(Path(db_path))
         self._out = out
@@ -40,8 +42,11 @@ class ReferenceBackend:
         except OSError:
             self._store.close()
             raise
+        if tls is not None:  # every connection speaks TLS, with the context's certificate
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         bound_port = self._server.server_address[1]
-        self.url = f"http://[{host}]:{bound_port}" if ":" in host else f"http://{host}:{bound_port}"
+        scheme = "https" if tls is not None else "http"
+        self.url = f"{scheme}://[{host}]:{bound_port}" if ":" in host else f"{scheme}://{host}:{bound_port}"
 
     def start(self) -> None:
         """Serve on a daemon thread and return at once."""

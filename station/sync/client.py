@@ -89,7 +89,8 @@ class BackendClient:
         })
         if token:
             self._session.headers["Authorization"] = f"Bearer {token}"
-        self._session.verify = ca_bundle or True
+        # Passed with every request: a session's own `verify` loses to $REQUESTS_CA_BUNDLE.
+        self._verify: str | bool = ca_bundle or True
 
     def close(self) -> None:
         self._session.close()
@@ -151,7 +152,8 @@ class BackendClient:
 
     def _request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         try:
-            return self._session.request(method, self.base_url + path, timeout=self.timeout, **kwargs)
+            return self._session.request(method, self.base_url + path, timeout=self.timeout,
+                                         verify=self._verify, **kwargs)
         except requests.Timeout:
             raise BackendUnreachable(f"backend did not answer within {self.timeout[1]:g} s") from None
         except requests.exceptions.SSLError:
