@@ -317,8 +317,8 @@ class Desk:
     def audit(self, action: str, subject: str | None, detail: dict[str, object]) -> None:
         """One audit row, with the signed-in operator as the actor."""
         actor = Actor(self.operator.badge, self.operator.role) if self.operator else None
-        with self.p.db.unit_of_work() as s:
-            append_audit(s, station_id=self.p.station_id, action=action, subject=subject,
+        with self.p.db.transaction() as connection:
+            append_audit(connection, station_id=self.p.station_id, action=action, subject=subject,
                          detail=dict(detail), actor=actor)
 
     def screen(self) -> ScreenState:

@@ -10,7 +10,8 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -104,20 +105,20 @@ class PackingService:
     # -- steps -------------------------------------------------------------------------------------
     def count(self, current: OpenOrder, unit: Unit, operator: Staff) -> None:
         """Commit one counted unit (before the screen shows it)."""
-        with self.db.unit_of_work() as s:
-            _add_unit(s, current.session_id, unit)
-            self._audit(s, current, "unit.counted", operator, _counted_detail(unit))
+        with self.db.transaction() as connection:  # every counted scan: no Session
+            _add_unit(connection, current.session_id, unit)
+            self._audit(connection, current, "unit.counted", operator, _counted_detail(unit))
 
     def undo(self, current: OpenOrder, unit: Unit, operator: Staff, open_package: int) -> None:
         """Take back a unit; `open_package` is the package open after it (an emptied one reopens)."""
-        with self.db.unit_of_work() as s:
-            s.connection().execute(
-                update(PackedUnitRow)
-                .where(PackedUnitRow.session_id == current.session_id, PackedUnitRow.seq == unit.seq)
-                .values(undone_at=datetime.now(UTC)))
+        with self.db.transaction() as connection:
+            connection.execute(_UNDO_UNIT, {"sid": current.session_id, "b_seq": unit.seq,
+                                            "b_at": datetime.now(UTC)})
             if open_package != current.state.open_package:
-                s.get_one(PackingSessionRow, current.session_id).open_package = open_package
-            self._audit(s, current, "unit.undone", operator, {"sku": unit.sku, "quantity": unit.quantity})
+                connection.execute(update(PackingSessionRow).where(
+                    PackingSessionRow.id == current.session_id).values(open_package=open_package))
+            self._audit(connection, current, "unit.undone", operator,
+                        {"sku": unit.sku, "quantity": unit.quantity})
 
     def mark_insert(self, current: OpenOrder, mark: InsertMark, operator: Staff) -> None:
         with self.db.unit_of_work() as s:
@@ -184,7 +185,7 @@ class PackingService:
                 PackedUnitRow.serial == serial, PackedUnitRow.undone_at.is_(None)).limit(1)
             ).first() is not None
 
-    def _audit(self, s: Session, current: OpenOrder, action: str, operator: Staff,
+    def _audit(self, s: Session | Connection, current: OpenOrder, action: str, operator: Staff,
                detail: dict[str, Any]) -> None:
         append_audit(s, station_id=self.station_id, action=action,
                      subject=current.state.order.order_number, detail=detail, actor=_actor(operator))
@@ -205,9 +206,15 @@ def _counted_detail(unit: Unit) -> dict[str, Any]:
             "kit": unit.kit_sku, "serial": unit.serial, "lot": unit.lot, "package": unit.package_no}
 
 
-def _add_unit(s: Session, session_id: int, unit: Unit) -> None:
+_UNDO_UNIT = (update(PackedUnitRow)
+              .where(PackedUnitRow.session_id == bindparam("sid"), PackedUnitRow.seq == bindparam("b_seq"))
+              .values(undone_at=bindparam("b_at")))
+
+
+def _add_unit(s: Session | Connection, session_id: int, unit: Unit) -> None:
     # A Core insert: this runs for every counted unit, and the ORM's flush costs more than SQLite.
-    s.connection().execute(insert(PackedUnitRow), {
+    connection = s.connection() if isinstance(s, Session) else s
+    connection.execute(insert(PackedUnitRow), {
         "session_id": session_id, "seq": unit.seq, "line_id": unit.line_id, "sku": unit.sku,
         "kit_sku": unit.kit_sku, "quantity": unit.quantity, "barcode": unit.barcode,
         "serial": unit.serial, "lot": unit.lot, "package_no": unit.package_no,

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from station.storage.models import AuditRow, CounterRow
@@ -29,7 +30,7 @@ class Appended:
     hash: str
 
 
-def append_audit(session: Session, *, station_id: str, action: str, subject: str | None,
+def append_audit(session: Session | Connection, *, station_id: str, action: str, subject: str | None,
                  detail: dict[str, Any], actor: Actor | None, at: datetime | None = None) -> Appended:
     """Add one audit row in the caller's transaction, chained to the station's last row.
 
@@ -38,7 +39,7 @@ def append_audit(session: Session, *, station_id: str, action: str, subject: str
     # Taking the station's audit counter locks its row until commit, so two transactions of one
     # station cannot both chain to the same previous row (PostgreSQL; SQLite serialises writers).
     next_counter(session, station_id, "audit")
-    connection = session.connection()
+    connection = session.connection() if isinstance(session, Session) else session
     previous = connection.execute(_LAST_HASH, {"sid": station_id}).scalar_one_or_none()
     values: dict[str, Any] = {
         "at": (at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0),

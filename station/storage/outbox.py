@@ -9,18 +9,20 @@ from typing import Any, Protocol
 
 from sqlalchemy import Executable, Table, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from station.storage.models import CounterRow, OutboxRow
 
 
-def next_counter(session: Session, station_id: str, name: str) -> int:
+def next_counter(session: Session | Connection, station_id: str, name: str) -> int:
     """The next value of a per-station sequence; atomic, never reused (it commits with the caller).
 
     One upsert-and-return: on PostgreSQL it also locks the counter row until the caller commits.
     """
-    statement = _counter_statement(session.get_bind().dialect.name)
-    value = session.connection().execute(statement, {"sid": station_id, "name": name}).scalar_one()
+    connection = session.connection() if isinstance(session, Session) else session
+    statement = _counter_statement(connection.dialect.name)
+    value = connection.execute(statement, {"sid": station_id, "name": name}).scalar_one()
     return int(value)
 
 
