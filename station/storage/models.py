@@ -229,6 +229,9 @@ class OutboxRow(Base):
     __table_args__ = (
         UniqueConstraint("station_id", "stationseq"),
         Index("ix_outbox_due", "state", "next_attempt_at"),
+        # The relay's claims and the counts: a station's pending (or dead) events in order, without
+        # walking its whole delivered history.
+        Index("ix_outbox_station_state", "station_id", "state", "stationseq"),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     station_id: Mapped[str] = mapped_column(String(32))
@@ -259,7 +262,8 @@ class AuditRow(Base):
     """Append-only: each row carries the hash of the station's previous row."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_station", "station_id", "id"),)
+    # The report and the audit screen read a day's rows by time.
+    __table_args__ = (Index("ix_audit_station", "station_id", "id"), Index("ix_audit_at", "at"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[datetime]
     station_id: Mapped[str] = mapped_column(String(32))
