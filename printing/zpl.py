@@ -12,6 +12,7 @@ import math
 import unicodedata
 
 from printing.barcodes import QUIET_MODULES, code128_pattern, gs1_text
+from printing.raster import render_first_page
 
 DPI = 203
 HEX_INDICATOR = "\\"
@@ -153,20 +154,7 @@ def pdf_to_gfa(pdf: bytes, dpi: int = DPI, threshold: int = 128) -> bytes:
 
     ValueError when `pdf` is not a PDF that can be rendered.
     """
-    try:
-        import pypdfium2 as pdfium  # only rasterising needs it
-    except ImportError as exc:  # pragma: no cover - depends on the installation
-        raise ValueError("rasterising PDF for a ZPL printer needs pypdfium2") from exc
-    try:
-        document = pdfium.PdfDocument(pdf)
-    except pdfium.PdfiumError as exc:
-        raise ValueError(f"cannot read the PDF: {exc}") from exc
-    try:
-        if len(document) == 0:
-            raise ValueError("the PDF has no pages")
-        gray = document[0].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
-    finally:
-        document.close()
+    gray = render_first_page(pdf, dpi, "L")
     # 1 = ink, as ^GF wants; the padding bits at the end of each row stay 0 (no ink).
     ink = gray.point([255 if level < threshold else 0 for level in range(256)], "1")
     width, height = ink.size

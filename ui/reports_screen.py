@@ -11,7 +11,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pypdfium2 as pdfium
 from PySide6.QtCore import QDate, QObject, Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from printing.raster import render_first_page
 from station.reports.document import ReportFiles
 from station.reports.window import local_zone, today
 from station.services.print_queue import PrintOutcome
@@ -54,11 +54,7 @@ class Made:
 
 
 def first_page(files: ReportFiles, dpi: float = PREVIEW_DPI) -> Made:
-    document = pdfium.PdfDocument(files.pdf)
-    try:
-        image = document[0].render(scale=dpi / 72).to_pil().convert("RGB")
-    finally:
-        document.close()
+    image = render_first_page(files.pdf, dpi, "RGB")  # one render at a time, with the print queue too
     return Made(files, image.width, image.height, image.tobytes())
 
 

@@ -307,3 +307,23 @@ def test_font0_is_trusted_with_latin_only() -> None:
     assert not font0_prints("Zoë", "Ελένη")
     assert not font0_prints("Дмитрий")
     assert not font0_prints("王小明")
+
+
+def test_pages_render_one_at_a_time_from_many_threads(label_factory: Label) -> None:
+    """pdfium is not thread-safe: the print queue and the report preview may render at once."""
+    import threading
+
+    from printing.raster import render_first_page
+
+    pdf = render_shipping_label(label_factory())
+    expected = render_first_page(pdf, 100).tobytes()
+    results: list[bytes] = []
+    threads = [threading.Thread(target=lambda: results.append(render_first_page(pdf, 100).tobytes()))
+               for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [expected] * 8
+    with pytest.raises(ValueError, match="cannot read the PDF"):
+        render_first_page(b"not a pdf", 100)
