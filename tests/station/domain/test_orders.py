@@ -13,6 +13,7 @@ import pytest
 
 from station.domain.orders import OrderLine, parse_order
 from station.domain.parsing import DataError
+from tests.station.domain.bodies import edited
 
 DEMO = Path(__file__).resolve().parents[3] / "resources" / "demo" / "backend-data.json"
 
@@ -34,17 +35,7 @@ CONTRACT_ORDER: dict[str, Any] = {
 
 def order_with(path: str, value: Any) -> dict[str, Any]:
     """The contract's order with body[a][b]... = value; "-" as the value deletes the key."""
-    body = copy.deepcopy(CONTRACT_ORDER)
-    *parents, last = path.split(".")
-    target: Any = body
-    for part in parents:
-        target = target[int(part)] if part.isdigit() else target[part]
-    key: Any = int(last) if last.isdigit() else last
-    if value == "-":
-        del target[key]
-    else:
-        target[key] = value
-    return body
+    return edited(CONTRACT_ORDER, path, value)
 
 
 def test_the_contract_example_reads_field_by_field() -> None:

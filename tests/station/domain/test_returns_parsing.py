@@ -26,6 +26,7 @@ from station.domain.returns import (
     parse_return,
     unannounced_return,
 )
+from tests.station.domain.bodies import edited
 
 DEMO = Path(__file__).resolve().parents[3] / "resources" / "demo" / "backend-data.json"
 RAW: dict[str, Any] = json.loads(DEMO.read_text(encoding="utf-8"))
@@ -43,17 +44,7 @@ CONTRACT_RETURN: dict[str, Any] = {
 
 def return_with(path: str, value: Any) -> dict[str, Any]:
     """The contract's return with body[a][b]... = value; "-" as the value deletes the key."""
-    body = copy.deepcopy(CONTRACT_RETURN)
-    *parents, last = path.split(".")
-    target: Any = body
-    for part in parents:
-        target = target[int(part)] if part.isdigit() else target[part]
-    key: Any = int(last) if last.isdigit() else last
-    if value == "-":
-        del target[key]
-    else:
-        target[key] = value
-    return body
+    return edited(CONTRACT_RETURN, path, value)
 
 
 def test_the_contract_example_reads_field_by_field() -> None:
