@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import queue
 import threading
 import time
@@ -16,34 +14,20 @@ import pytest
 import devices.scale
 from devices.scale import ScaleError, SerialScale, check_scale, describe
 from devices.scale_protocols import Reading
+from tests.devices.reader_support import TIMEOUT, StateRecorder, symlink
 from tests.devices.scale_simulators import Mode, ScaleSimulator
 
-TIMEOUT = 3.0
 POLL_S = 0.05
 PROTOCOLS = ["sics", "nci", "toledo8217"]
 
 
-class Recorder:
+class Recorder(StateRecorder):
     """Collects what the scale reports, and lets a test wait for it."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.readings: queue.Queue[Reading] = queue.Queue()
-        self.errors: queue.Queue[str] = queue.Queue()
-        self.states: list[str] = []
         self.seen: list[Reading] = []
-        self._changed = threading.Condition()
-
-    def on_state(self, state: str) -> None:
-        with self._changed:
-            self.states.append(state)
-            self._changed.notify_all()
-
-    def wait_state(self, state: str, after: int = 0) -> int:
-        """Wait until `state` is reported at an index >= `after`; return the next index."""
-        with self._changed:
-            found = self._changed.wait_for(lambda: state in self.states[after:], TIMEOUT)
-            assert found, f"state {state!r} not reported after {after}: {self.states}"
-            return self.states.index(state, after) + 1
 
     def reading(self, status: str, grams: float | None = None) -> Reading:
         """The next delivered reading with this status (and weight); every reading is kept in `seen`."""
@@ -97,15 +81,6 @@ def run_scale(recorder: Recorder) -> Iterator[Callable[..., SerialScale]]:
     yield run
     for scale in started:
         scale.stop()
-
-
-def symlink(target: str, link: Path) -> None:
-    """Point `link` at `target`, atomically replacing what it pointed at before."""
-    tmp = link.with_name(link.name + ".new")
-    with contextlib.suppress(FileNotFoundError):
-        tmp.unlink()
-    tmp.symlink_to(target)
-    os.replace(tmp, link)
 
 
 @pytest.mark.parametrize("protocol", PROTOCOLS)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import queue
 import socket
@@ -19,8 +18,7 @@ import serial
 
 from devices.scanner import ScannerError, SerialScanner, check_port
 from station.domain.scan import Scan
-
-TIMEOUT = 3.0
+from tests.devices.reader_support import TIMEOUT, StateRecorder, symlink
 
 
 @dataclass
@@ -39,26 +37,12 @@ class Pty:
             os.close(fd)
 
 
-class Recorder:
+class Recorder(StateRecorder):
     """Collects what the scanner reports, and lets a test wait for it."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.scans: queue.Queue[Scan] = queue.Queue()
-        self.errors: queue.Queue[str] = queue.Queue()
-        self.states: list[str] = []
-        self._changed = threading.Condition()
-
-    def on_state(self, state: str) -> None:
-        with self._changed:
-            self.states.append(state)
-            self._changed.notify_all()
-
-    def wait_state(self, state: str, after: int = 0) -> int:
-        """Wait until `state` is reported at an index >= `after`; return the next index."""
-        with self._changed:
-            found = self._changed.wait_for(lambda: state in self.states[after:], TIMEOUT)
-            assert found, f"state {state!r} not reported after {after}: {self.states}"
-            return self.states.index(state, after) + 1
 
     def next_scan(self) -> Scan:
         return self.scans.get(timeout=TIMEOUT)
@@ -105,15 +89,6 @@ def run_scanner(recorder: Recorder) -> Iterator[Callable[..., SerialScanner]]:
     yield run
     for scanner in started:
         scanner.stop()
-
-
-def symlink(target: str, link: Path) -> None:
-    """Point `link` at `target`, atomically replacing what it pointed at before."""
-    tmp = link.with_name(link.name + ".new")
-    with contextlib.suppress(FileNotFoundError):
-        tmp.unlink()
-    tmp.symlink_to(target)
-    os.replace(tmp, link)
 
 
 def test_frames_split_across_writes_with_every_terminator(
