@@ -6,6 +6,7 @@ thermal label printers reproduce every module exactly and scanners read them.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Sequence
 from typing import Any
@@ -54,8 +55,10 @@ def gs1_text(element_string: str) -> str:
         raise ValueError(f"{element_string!r} is not a GS1 element string: {exc}") from exc
 
 
+@functools.lru_cache(maxsize=512)
 def code128_pattern(value: str, *, gs1: bool = False) -> str:
-    """The module pattern ("1" = bar) of `value`, start/check/stop included.
+    """The module pattern ("1" = bar) of `value`, start/check/stop included (cached: a label
+    asks for it to pick the module, to size the symbol and to draw it).
 
     With `gs1`, `value` is a GS1 element string (GS between variable-length fields) and the
     symbol is GS1-128: FNC1 after the start character and in place of each GS."""
