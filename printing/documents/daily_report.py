@@ -16,7 +16,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Ta
 
 from printing.documents.common import TextLines, fits_plain, format_weight, page_size
 from printing.documents.hour_chart import hour_chart
-from printing.documents.paged import GREY, RULE, STRIPE, PageFrame, render_pages
+from printing.documents.paged import GREY, RULE, STRIPE, PageFrame, layout_style, render_pages
 from printing.fonts import FontNames, register_fonts
 from printing.report_model import Counts, DailyReport
 
@@ -174,8 +174,7 @@ def _returns(report: DailyReport, styles: _Styles, width: float) -> list[Flowabl
         widths, strict=True)]
     row = Table([[tables[0], "", tables[1], "", tables[2], "", tables[3]]],
                 colWidths=[widths[0], gap, widths[1], gap, widths[2], gap, widths[3]])
-    row.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                             ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    row.setStyle(layout_style(("VALIGN", (0, 0), (-1, -1), "TOP")))
     return [TextLines(text, styles.body), Spacer(1, 2 * mm), row]
 
 

@@ -15,7 +15,16 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table,
 
 from printing.barcodes import fit_module_dots
 from printing.documents.common import Code128Flowable, format_datetime, format_weight, page_size, paragraph
-from printing.documents.paged import GREY, RULE, STRIPE, PageFrame, render_pages
+from printing.documents.paged import (
+    GREY,
+    RULE,
+    STRIPE,
+    PageFrame,
+    layout_style,
+    render_pages,
+    ruled_commands,
+    title_block,
+)
 from printing.fonts import FontNames, register_fonts
 from printing.model import HandoverManifest, ManifestLine
 
@@ -72,9 +81,7 @@ def _title_block(manifest: HandoverManifest, styles: _Styles, width: float) -> T
     value = manifest.manifest_id
     code = Code128Flowable(value, module_dots=fit_module_dots(value, width / 2), height_pt=40, font_size=9)
     left = [Paragraph("Carrier manifest", styles.title), paragraph(manifest.carrier, styles.carrier)]
-    table = Table([[left, code]], colWidths=[width - code.width, code.width])
-    table.setStyle(_plain([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT")]))
-    return table
+    return title_block(left, code, width)
 
 
 def _facts(manifest: HandoverManifest, styles: _Styles, width: float) -> Table:
@@ -84,8 +91,8 @@ def _facts(manifest: HandoverManifest, styles: _Styles, width: float) -> Table:
     label_width = 26 * mm
     rows = [[Paragraph(label, styles.small), paragraph(value, styles.body)] for label, value in facts]
     table = Table(rows, colWidths=[label_width, width - label_width])
-    table.setStyle(_plain([("VALIGN", (0, 0), (-1, -1), "BASELINE"), ("TOPPADDING", (0, 0), (-1, -1), 1),
-                           ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+    table.setStyle(layout_style(("VALIGN", (0, 0), (-1, -1), "BASELINE"), ("TOPPADDING", (0, 0), (-1, -1), 1),
+                                ("BOTTOMPADDING", (0, 0), (-1, -1), 1)))
     return table
 
 
@@ -101,13 +108,7 @@ def _packages_table(lines: tuple[ManifestLine, ...], styles: _Styles, width: flo
     widths = [COLUMNS["no"], COLUMNS["order"], COLUMNS["package"],
               width - sum(COLUMNS.values()), COLUMNS["weight"]]
     table = Table(rows, colWidths=widths, repeatRows=1)
-    commands: list[tuple[Any, ...]] = [
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
-    ]
+    commands = ruled_commands()
     commands += [("BACKGROUND", (0, row), (-1, row), STRIPE) for row in range(2, len(rows), 2)]
     table.setStyle(TableStyle(commands))
     return table
@@ -119,7 +120,7 @@ def _signatures(manifest: HandoverManifest, styles: _Styles, width: float) -> li
     cells = [_signature_box(f"Carrier's driver ({manifest.carrier})", "Name:", styles, column),
              _signature_box("Supervisor", manifest.supervisor, styles, column)]
     table = Table([[cells[0], "", cells[1]]], colWidths=[column, gap, column])
-    table.setStyle(_plain([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    table.setStyle(layout_style(("VALIGN", (0, 0), (-1, -1), "TOP")))
     note = Paragraph(f"Received {totals(manifest.lines)} in good order.", styles.body)
     return [note, Spacer(1, 3 * mm), table]
 
@@ -128,13 +129,8 @@ def _signature_box(role: str, name: str, styles: _Styles, width: float) -> Table
     rows = [[Paragraph(role, styles.signer)], [paragraph(name, styles.small)],
             [Spacer(1, SIGNATURE_HEIGHT)], [Paragraph("Signature, date and time", styles.small)]]
     table = Table(rows, colWidths=[width])
-    table.setStyle(_plain([("LINEABOVE", (0, 3), (0, 3), 0.8, colors.black),
-                           ("BOX", (0, 0), (-1, -1), 0.5, RULE),
-                           ("LEFTPADDING", (0, 0), (-1, -1), 6), ("RIGHTPADDING", (0, 0), (-1, -1), 6)]))
+    table.setStyle(layout_style(("LINEABOVE", (0, 3), (0, 3), 0.8, colors.black),
+                                ("BOX", (0, 0), (-1, -1), 0.5, RULE),
+                                ("LEFTPADDING", (0, 0), (-1, -1), 6), ("RIGHTPADDING", (0, 0), (-1, -1), 6)))
     return table
 
-
-def _plain(commands: list[tuple[Any, ...]]) -> TableStyle:
-    """A layout table: no padding at the sides unless `commands` says so."""
-    return TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                       *commands])

@@ -30,7 +30,7 @@ from printing.documents.common import (
     page_size,
     paragraph,
 )
-from printing.documents.paged import GREY, RULE, STRIPE, PageFrame, render_pages
+from printing.documents.paged import GREY, RULE, STRIPE, PageFrame, render_pages, title_block
 from printing.fonts import FontNames, register_fonts
 from printing.model import PackingSlip, SlipLine
 
@@ -98,14 +98,7 @@ def _title_block(slip: PackingSlip, styles: _Styles, width: float) -> Table:
         TextLines(f"Order {slip.order_number}", styles.order),
         TextLines(f"Placed {format_date(slip.placed_at)}", styles.body),
     ]
-    table = Table([[left, code]], colWidths=[width - code.width, code.width])
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("ALIGN", (1, 0), (1, 0), "RIGHT"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-    ]))
-    return table
+    return title_block(left, code, width)
 
 
 def _info_block(slip: PackingSlip, styles: _Styles, width: float) -> Table:

@@ -15,7 +15,7 @@ from typing import Any
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Table, TableStyle
 
 from printing.documents.common import draw_text
 from printing.fonts import FontNames, register_fonts
@@ -37,6 +37,31 @@ class PageFrame:
     header_right: str
     author: str
     subject: str
+
+
+def layout_style(*commands: tuple[Any, ...]) -> TableStyle:
+    """A layout table's style: no padding at the sides, then `commands`."""
+    return TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                       *commands])
+
+
+def ruled_commands() -> list[tuple[Any, ...]]:
+    """A data table's commands: cells top-aligned and padded 3 pt at the sides, a black rule under
+    the header row and a light one under every other row (stripes and boxes are added after)."""
+    return [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+    ]
+
+
+def title_block(left: list[Flowable], code: Flowable, width: float) -> Table:
+    """The top of a document: `left` (title and references) beside `code` (its barcode) at the right."""
+    table = Table([[left, code]], colWidths=[width - code.width, code.width])
+    table.setStyle(layout_style(("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT")))
+    return table
 
 
 def render_pages(size: tuple[float, float], frame: PageFrame,

@@ -31,7 +31,15 @@ from printing.documents.common import (
     page_size,
     paragraph,
 )
-from printing.documents.paged import GREY, RULE, STRIPE, PageFrame, render_pages
+from printing.documents.paged import (
+    GREY,
+    STRIPE,
+    PageFrame,
+    layout_style,
+    render_pages,
+    ruled_commands,
+    title_block,
+)
 from printing.fonts import FontNames, register_fonts
 from printing.model import ReceiptLine, ReturnReceipt
 
@@ -116,14 +124,7 @@ def _title_block(receipt: ReturnReceipt, styles: _Styles, width: float) -> Table
     else:
         left.append(paragraph(f"Order {receipt.order_number}", styles.ref))
         left.append(Paragraph(_inverted(UNANNOUNCED.upper()) + " no RMA", styles.flag))
-    table = Table([[left, code]], colWidths=[width - code.width, code.width])
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("ALIGN", (1, 0), (1, 0), "RIGHT"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-    ]))
-    return table
+    return title_block(left, code, width)
 
 
 def _info_block(receipt: ReturnReceipt, styles: _Styles, width: float) -> Table:
@@ -135,11 +136,7 @@ def _info_block(receipt: ReturnReceipt, styles: _Styles, width: float) -> Table:
              ("Station", receipt.station_id)]
     table = Table([[_facts(left, styles, width / 2), _facts(right, styles, width / 2)]],
                   colWidths=[width / 2, width / 2])
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-    ]))
+    table.setStyle(layout_style(("VALIGN", (0, 0), (-1, -1), "TOP")))
     return table
 
 
@@ -166,13 +163,7 @@ def _units_table(lines: tuple[ReceiptLine, ...], styles: _Styles, width: float) 
     widths = [COLUMNS["no"], width - sum(COLUMNS.values()), COLUMNS["grade"],
               COLUMNS["disposition"], COLUMNS["lpn"], COLUMNS["rma"], COLUMNS["defects"]]
     table = Table(rows, colWidths=widths, repeatRows=1)
-    commands: list[tuple[Any, ...]] = [
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
-    ]
+    commands = ruled_commands()
     for row, line in enumerate(lines, start=1):
         if line.wrong_item:
             commands.append(("BOX", (0, row), (-1, row), 1.5, colors.black))
@@ -211,13 +202,7 @@ def _missing_section(receipt: ReturnReceipt, styles: _Styles,
                  Paragraph(str(quantity), styles.cell_right)]
                 for line_id, sku, quantity in receipt.missing)
     table = Table(rows, colWidths=[30 * mm, width - 30 * mm - 22 * mm, 22 * mm], repeatRows=1)
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
-    ]))
+    table.setStyle(TableStyle(ruled_commands()))
     return [heading, table]
 
 
