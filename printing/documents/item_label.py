@@ -49,10 +49,6 @@ class _Fitted:
     size: float
     scale: float  # horizontal scale, 1.0 = the font's own width
 
-    @property
-    def percent(self) -> float:
-        return self.scale * 100
-
 
 def render_item_label(label: ItemLabel) -> bytes:
     """The label as a one-page 2x1 in PDF for a 203 dpi thermal printer."""
@@ -81,8 +77,8 @@ def _draw_band(canvas: Any, fonts: FontNames, label: ItemLabel, top: float) -> f
     canvas.rect(MARGIN, bottom, band_width, BAND_HEIGHT, stroke=0, fill=1)
     fitted = _fit(label.disposition, fonts.bold, 13.0, 7.0, band_width - 6, min_scale=0.72)
     canvas.setFillColorRGB(1, 1, 1)
-    _draw_centred(canvas, fonts.bold, fitted, MARGIN + band_width / 2,
-                  bottom + (BAND_HEIGHT - CAP * fitted.size) / 2)
+    _draw_text(canvas, fonts.bold, fitted, MARGIN + band_width / 2,
+               bottom + (BAND_HEIGHT - CAP * fitted.size) / 2, align="centre")
     canvas.setFillColorRGB(0, 0, 0)
     box_x = MARGIN + INNER - GRADE_WIDTH
     line = 1.2
@@ -92,7 +88,7 @@ def _draw_band(canvas: Any, fonts: FontNames, label: ItemLabel, top: float) -> f
     canvas.setFont(fonts.regular, 4.0)
     canvas.drawCentredString(box_x + GRADE_WIDTH / 2, top - 5.0, "GRADE")
     grade = _fit(label.grade, fonts.bold, 10.5, 5.0, GRADE_WIDTH - 4, min_scale=0.8)
-    _draw_centred(canvas, fonts.bold, grade, box_x + GRADE_WIDTH / 2, bottom + 2.4)
+    _draw_text(canvas, fonts.bold, grade, box_x + GRADE_WIDTH / 2, bottom + 2.4, align="centre")
     return bottom - GAP
 
 
@@ -145,9 +141,6 @@ def _fit(text: str, font: str, max_size: float, min_size: float, width: float, *
     return _Fitted(truncate(text, font, size, width / scale), size, scale)
 
 
-def _draw_text(canvas: Any, font: str, fitted: _Fitted, x: float, y: float) -> None:
-    draw_text(canvas, x, y, fitted.text, font, fitted.size, scale=fitted.scale)
-
-
-def _draw_centred(canvas: Any, font: str, fitted: _Fitted, x: float, y: float) -> None:
-    draw_text(canvas, x, y, fitted.text, font, fitted.size, align="centre", scale=fitted.scale)
+def _draw_text(canvas: Any, font: str, fitted: _Fitted, x: float, y: float, *,
+               align: str = "left") -> None:
+    draw_text(canvas, x, y, fitted.text, font, fitted.size, align=align, scale=fitted.scale)
