@@ -1,4 +1,5 @@
-"""End-to-end fixtures: the reference backend on loopback, a pseudo-terminal scanner, a config file."""
+"""End-to-end fixtures and helpers: the reference backend on loopback, a pseudo-terminal scanner, a
+simulated scale, config files, the station processes a test starts, the barcodes on a PDF."""
 
 from __future__ import annotations
 
@@ -8,13 +9,21 @@ import shutil
 import time
 import tty
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import pypdfium2 as pdfium
 import pytest
+import zxingcpp
 
 from station.demo import DEMO_DATA
 from station.refbackend import ReferenceBackend, Reply, Request
+from tests.devices.scale_simulators import ScaleSimulator
+
+if TYPE_CHECKING:  # station_process imports this module
+    from tests.e2e.station_process import StationProcess
 
 
 @dataclass
@@ -30,10 +39,9 @@ class Backend:
         return [event for batch in self.posted for event in batch]
 
 
-@pytest.fixture
-def backend(tmp_path: Path) -> Iterator[Backend]:
-    data = tmp_path / "backend-data.json"
-    shutil.copyfile(DEMO_DATA, data)
+@contextmanager
+def serving(data: Path, tmp_path: Path) -> Iterator[Backend]:
+    """The reference backend on loopback on the JSON file `data`, recording the event batches posted."""
     server = ReferenceBackend(data, tmp_path / "backend.db")
     wrapper = Backend(server)
 
@@ -46,6 +54,14 @@ def backend(tmp_path: Path) -> Iterator[Backend]:
     server.start()
     yield wrapper
     server.stop()
+
+
+@pytest.fixture
+def backend(tmp_path: Path) -> Iterator[Backend]:
+    data = tmp_path / "backend-data.json"
+    shutil.copyfile(DEMO_DATA, data)
+    with serving(data, tmp_path) as wrapper:
+        yield wrapper
 
 
 @dataclass
@@ -95,6 +111,55 @@ target = "pdf:{prints}"
 target = "pdf:{prints}"
 """, encoding="utf-8")
     return path
+
+
+def with_scale(config_path: Path, port: str) -> Path:
+    """The config file with a SICS scale on `port`."""
+    config_path.write_text(config_path.read_text(encoding="utf-8").replace(
+        "[printers.label]", f'[scale]\nport = "{port}"\nprotocol = "sics"\n\n[printers.label]'),
+        encoding="utf-8")
+    return config_path
+
+
+def returns_config(tmp_path: Path, backend_url: str, scanner_port: str) -> Path:
+    """write_config's config, as returns station RET-01 (number 2) with its own item printer target."""
+    path = write_config(tmp_path, backend_url, scanner_port)
+    text = path.read_text(encoding="utf-8")
+    station = 'id = "PACK-01"\nnumber = 1\n'
+    item = f'[printers.item]\ntarget = "pdf:{tmp_path / "prints"}"\n'
+    assert station in text and item in text, "conftest.write_config changed its layout"
+    text = text.replace(station, 'id = "RET-01"\nnumber = 2\n')
+    text = text.replace(item, f'[printers.item]\ntarget = "pdf:{tmp_path / "items"}"\n')
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def scale() -> Iterator[ScaleSimulator]:
+    """A SICS scale simulator on a pseudo-terminal, showing a stable 0 g."""
+    simulator = ScaleSimulator("sics", grams=0.0, mode="stable")
+    yield simulator
+    simulator.close()
+
+
+@pytest.fixture
+def processes() -> Iterator[list[StationProcess]]:
+    """The station processes a test starts (it appends them); each is stopped at the end."""
+    started: list[StationProcess] = []
+    yield started
+    for process in started:
+        process.stop()
+
+
+def decode_all(pdf_path: Path, dpi: int = 300) -> list[str]:
+    """Every barcode zxing-cpp reads on the PDF's pages rendered at `dpi`."""
+    found: list[str] = []
+    pdf = pdfium.PdfDocument(str(pdf_path))
+    for page in pdf:
+        image = page.render(scale=dpi / 72).to_pil()
+        found += [result.text for result in zxingcpp.read_barcodes(image)]
+    pdf.close()
+    return found
 
 
 def wait_for(condition: Callable[[], object], timeout: float = 15, what: str = "condition") -> None:

@@ -166,14 +166,6 @@ def db(tmp_path: Path) -> Iterator[Db]:
     reader.engine.dispose()
 
 
-@pytest.fixture
-def processes() -> Iterator[list[StationProcess]]:
-    started: list[StationProcess] = []
-    yield started
-    for process in started:
-        process.stop()
-
-
 def test_killed_mid_order_resumes_with_every_committed_scan_and_reports_once(
         tmp_path: Path, backend: Backend, pty_scanner: PtyScanner, seed: int, db: Db,
         processes: list[StationProcess]) -> None:

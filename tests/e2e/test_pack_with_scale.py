@@ -5,31 +5,14 @@ The scale is a Mettler Toledo SICS simulator on a pseudo-terminal."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-
-import pytest
 
 from station.bootstrap import Station, build_station
 from station.config import load_config
 from station.services.views import ScreenChanged, ScreenState
 from tests.devices.scale_simulators import ScaleSimulator
-from tests.e2e.conftest import Backend, wait_for, write_config
-
-
-@pytest.fixture
-def scale() -> Iterator[ScaleSimulator]:
-    simulator = ScaleSimulator("sics", grams=0.0, mode="stable")
-    yield simulator
-    simulator.close()
-
-
-def with_scale(config_path: Path, port: str) -> Path:
-    config_path.write_text(config_path.read_text(encoding="utf-8").replace(
-        "[printers.label]", f'[scale]\nport = "{port}"\nprotocol = "sics"\n\n[printers.label]'),
-        encoding="utf-8")
-    return config_path
+from tests.e2e.conftest import Backend, wait_for, with_scale, write_config
 
 
 class Desk:

@@ -23,7 +23,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, func, select
 
 from station.storage.models import AuditRow, OutboxRow, ReturnSessionRow, ReturnUnitRow
-from tests.e2e.conftest import Backend, PtyScanner, wait_for, write_config
+from tests.e2e.conftest import Backend, PtyScanner, returns_config, wait_for
 from tests.e2e.station_process import StationProcess
 
 BADGE, CLERK = "EMP-2001", {"badge": "EMP-2001", "name": "Li Wei"}
@@ -31,19 +31,6 @@ RMA, ORDER, TRACKING = "RMA-5001", "SO-100242", "1Z999AA10123456784"
 SCARF, SHIRT_L = "8034512000120", "4006381333948"
 SOURCE = "urn:station:RET-01"
 LPN_SCARF = "LPN00200000001"
-
-
-def returns_config(tmp_path: Path, backend_url: str, scanner_port: str) -> Path:
-    """conftest's config, as returns station RET-01 (number 2) with its own item printer target."""
-    path = write_config(tmp_path, backend_url, scanner_port)
-    text = path.read_text(encoding="utf-8")
-    station = 'id = "PACK-01"\nnumber = 1\n'
-    item = f'[printers.item]\ntarget = "pdf:{tmp_path / "prints"}"\n'
-    assert station in text and item in text, "conftest.write_config changed its layout"
-    text = text.replace(station, 'id = "RET-01"\nnumber = 2\n')
-    text = text.replace(item, f'[printers.item]\ntarget = "pdf:{tmp_path / "items"}"\n')
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 class Db:
@@ -94,14 +81,6 @@ def db(tmp_path: Path) -> Iterator[Db]:
     reader = Db(tmp_path / "station.db")
     yield reader
     reader.engine.dispose()
-
-
-@pytest.fixture
-def processes() -> Iterator[list[StationProcess]]:
-    started: list[StationProcess] = []
-    yield started
-    for process in started:
-        process.stop()
 
 
 def test_killed_mid_return_resumes_with_the_recorded_units_and_reports_once(

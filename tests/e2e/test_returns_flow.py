@@ -17,14 +17,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pypdfium2 as pdfium
-import zxingcpp
 from pypdf import PdfReader
 
 from station.bootstrap import build_station
 from station.config import load_config
 from station.services.views import ScreenChanged, ScreenState
-from tests.e2e.conftest import Backend, PtyScanner, wait_for, write_config
+from tests.e2e.conftest import Backend, PtyScanner, decode_all, returns_config, wait_for
 
 BADGE, CLERK = "EMP-2001", {"badge": "EMP-2001", "name": "Li Wei"}
 RMA, ORDER, TRACKING = "RMA-5001", "SO-100242", "1Z999AA10123456784"
@@ -35,30 +33,6 @@ LPN_SCARF, LPN_SOCKS = "LPN00200000001", "LPN00200000002"
 CUSTOMER = "Ελένη Παπαδοπούλου <eleni.papadopoulou@example.gr>"
 SOURCE = "urn:station:RET-01"
 LABEL_DPI = 203
-
-
-def returns_config(tmp_path: Path, backend_url: str, scanner_port: str) -> Path:
-    """conftest's config, as returns station RET-01 (number 2) with its own item printer target."""
-    path = write_config(tmp_path, backend_url, scanner_port)
-    text = path.read_text(encoding="utf-8")
-    station = 'id = "PACK-01"\nnumber = 1\n'
-    item = f'[printers.item]\ntarget = "pdf:{tmp_path / "prints"}"\n'
-    assert station in text and item in text, "conftest.write_config changed its layout"
-    text = text.replace(station, 'id = "RET-01"\nnumber = 2\n')
-    text = text.replace(item, f'[printers.item]\ntarget = "pdf:{tmp_path / "items"}"\n')
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def decode_all(pdf_path: Path, dpi: int = 300) -> list[str]:
-    """Every barcode zxing-cpp reads on the PDF's pages rendered at `dpi`."""
-    found: list[str] = []
-    pdf = pdfium.PdfDocument(str(pdf_path))
-    for page in pdf:
-        image = page.render(scale=dpi / 72).to_pil()
-        found += [result.text for result in zxingcpp.read_barcodes(image)]
-    pdf.close()
-    return found
 
 
 def pdf_text(pdf_path: Path) -> str:
