@@ -1,7 +1,8 @@
 """Qt tests run offscreen, share one QApplication styled like the real one, and fail on Qt warnings.
 
 Also: real `ScreenState` values to draw (`samples`), a recorder standing in for the core (`recorder`), the
-main window shown on a core (`open_window`) and the folder for pictures to look at (`shots_dir`).
+main window shown on a core (`open_window`), the test module's `station` as that core (`core`) and the
+folder for pictures to look at (`shots_dir`).
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ from station.services.views import (
 )
 
 if TYPE_CHECKING:
+    from station.bootstrap import Station
+    from tests.ui.helpers import NotingStation
     from ui.main_window import MainWindow
 
 # What the offscreen platform cannot do, said for every window (and every popup menu) it shows.
@@ -82,6 +85,14 @@ def open_window(qtbot: Any, styled_app: Any) -> Callable[[Any], MainWindow]:
         return window
 
     return open_
+
+
+@pytest.fixture
+def core(station: Station) -> NotingStation:
+    """The test module's running `station` as the window's core, noting its threads."""
+    from tests.ui.helpers import NotingStation
+
+    return NotingStation(station)
 
 
 @pytest.fixture

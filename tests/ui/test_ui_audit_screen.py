@@ -33,11 +33,6 @@ def station(tmp_path: Path) -> Iterator[Station]:
 
 
 @pytest.fixture
-def core(station: Station) -> NotingStation:
-    return NotingStation(station)
-
-
-@pytest.fixture
 def window(open_window: Callable[[Any], MainWindow], core: NotingStation) -> MainWindow:
     return open_window(core)
 

@@ -88,11 +88,6 @@ def station(config_file: Path, tmp_path: Path, memory_keyring: MemoryKeyring,
 
 
 @pytest.fixture
-def core(station: Station) -> NotingStation:
-    return NotingStation(station)
-
-
-@pytest.fixture
 def window(qtbot: Any, open_window: Callable[[Any], MainWindow], core: NotingStation) -> MainWindow:
     win = open_window(core)
     sign_in(qtbot, win, "EMP-9001", "Marta Kowalska")
