@@ -33,8 +33,7 @@ class Part(QLabel):
     def show_text(self, text: str, ok: bool) -> None:
         self.full_text = text
         self.setToolTip(text)
-        self.setProperty("ok", ok)
-        self.setStyleSheet(style.part_style(ok))
+        style.set_state(self, "ok", ok)  # the stylesheet colours it: no restyle when it did not change
         self._elide()
 
     def resizeEvent(self, event: QResizeEvent) -> None:

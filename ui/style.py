@@ -71,7 +71,6 @@ QLabel#liveWeight[state="error"] {{ background: #c62828; color: #ffffff; }}
 QLabel#gift, QLabel#notes {{ font-size: 18pt; background: #fff3c4; border: 2px solid #ffb300;
     border-radius: 6px; padding: 2px 10px; }}
 QLabel#documents {{ font-size: 14pt; color: #37474f; }}
-QLabel#placeholder {{ font-size: {HEADER_PT}pt; color: #37474f; }}
 QTableWidget {{ font-size: 18pt; background: #ffffff; gridline-color: #b0bec5;
     border: 1px solid #90a4ae; }}
 QHeaderView::section {{ font-size: 16pt; font-weight: bold; background: #cfd8dc;
@@ -109,7 +108,9 @@ QFrame#packageCard QLabel#cardWeight {{ font-weight: bold; border-radius: 6px; b
 QFrame#packageCard QLabel#cardWeight[state="ok"] {{ background: {OK_PART}; color: #ffffff; }}
 QFrame#packageCard QLabel#cardWeight[state="bad"] {{ background: {BAD_PART}; color: #ffffff; }}
 QFrame#packageCard QLabel#cardWeight[state="approved"] {{ background: {WARN_PART}; color: #111111; }}
-QLabel[part="true"] {{ font-size: 14pt; font-weight: bold; color: #ffffff; border-radius: 6px; }}
+QLabel[part="true"] {{ font-size: 14pt; font-weight: bold; color: #ffffff; border-radius: 6px;
+    background: {BAD_PART}; }}
+QLabel[part="true"][ok="true"] {{ background: {OK_PART}; }}
 """
 
 # -- returns ---------------------------------------------------------------------------------------
@@ -175,11 +176,6 @@ def message_style(background: str, text: str) -> str:
         f" QLabel {{ color: {text}; background: transparent; }}"
         f" QLabel#promptLine {{ border-color: {text}; }}"
     )
-
-
-def part_style(ok: bool) -> str:
-    """A status-bar part: green when fine, red when not."""
-    return f"background: {OK_PART if ok else BAD_PART};"
 
 
 def set_state(widget: QWidget, name: str, value: str | bool) -> None:
