@@ -16,6 +16,7 @@ from devices.scale_protocols import Reading
 from station.config import ScaleSection
 from station.domain.catalog import Box, Catalog, Insert, Staff
 from station.domain.classify import ProductScan
+from station.domain.orders import Order
 from station.services.approval import Approval
 from station.services.carrier_labels import CarrierLabels
 from station.services.documents import DocumentPrinter
@@ -91,18 +92,18 @@ class PackingDesk:
         refusal = refusal_for_status(order)
         if refusal is not None and order.status in ("packed", "shipped"):
             ask(Approval("repack", f"a repack of {number}",
-                         lambda supervisor, reason: self._open(number, operator, supervisor, reason)))
+                         lambda supervisor, reason: self._open(number, order, operator, supervisor, reason)))
             return warn(sentence(refusal), "a supervisor may allow a repack")
         if refusal is not None:
             return self._refused(number, sentence(refusal))
-        feedback = self._open(number, operator)
+        feedback = self._open(number, order, operator)
         if not fresh and self.current is not None:
             return replace(feedback, detail=feedback.detail + " (backend unreachable: saved copy)")
         return feedback
 
-    def _open(self, number: str, operator: Staff, supervisor: Staff | None = None,
+    def _open(self, number: str, order: Order, operator: Staff, supervisor: Staff | None = None,
               reason: str = "") -> Feedback:
-        order, _fresh = self.p.orders.find(number)
+        """Open the order open_order found (looked up once: a backend round trip and a cache write)."""
         try:
             self.current = self.p.packing.open(order, operator, self.p.catalog(), self.p.today())
         except BeingPacked as exc:
