@@ -50,6 +50,8 @@ class _Styles:
         self.figure = ParagraphStyle("figure", parent=self.body, fontName=fonts.bold, fontSize=17,
                                      leading=20, alignment=TA_CENTER)
         self.label = ParagraphStyle("label", parent=self.small, alignment=TA_CENTER)
+        # Table cells too long for one line: wrapped in the cell type (the table's FONT for plain cells).
+        self.cell = ParagraphStyle("cell", parent=self.body, fontSize=CELL_PT, leading=CELL_PT + 2)
 
 
 def _story(report: DailyReport, styles: _Styles, width: float) -> list[Flowable]:
@@ -214,7 +216,7 @@ def _table(columns: Sequence[tuple[str, float]], rows: Sequence[Sequence[object]
     widths = [width * share / total for _, share in columns]
     figures = [c > 0 and all(_is_figure(row[c]) for row in rows) for c in range(len(columns))]
     data: list[list[Any]] = [[title for title, _ in columns]]
-    data += [[_cell(value, styles.body, w) for value, w in zip(row, widths, strict=True)] for row in rows]
+    data += [[_cell(value, styles.cell, w) for value, w in zip(row, widths, strict=True)] for row in rows]
     bold = styles.fonts.bold
     commands: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, 0), "BOTTOM"), ("VALIGN", (0, 1), (-1, -1), "TOP"),
@@ -241,11 +243,11 @@ def _words(code: str) -> str:
 
 
 def _cell(value: object, style: ParagraphStyle, width: float) -> Any:
-    """A plain string when it fits on one line in the body font, else wrapped lines (or other fonts)."""
+    """A plain string when it fits on one line in `style`, else wrapped lines (or other fonts)."""
     text = str(value)
-    if fits_plain(text, style.fontName, CELL_PT, width - 2 * CELL_PADDING):
+    if fits_plain(text, style.fontName, style.fontSize, width - 2 * CELL_PADDING):
         return text
-    return TextLines(text, ParagraphStyle("cell", parent=style, fontSize=CELL_PT, leading=CELL_PT + 2))
+    return TextLines(text, style)
 
 
 def _duration(seconds: float | None) -> str:
