@@ -17,7 +17,6 @@ from devices.port import (
     OPEN_ERRORS,
     READ_TIMEOUT_S,
     OpenPort,
-    PortLost,
     PortReader,
     PortWatch,
 )
@@ -155,13 +154,11 @@ class SerialScale(PortReader):
     def _session(self, port: serial.SerialBase, watch: PortWatch) -> None:
         while not self._stop.is_set():
             asked = time.monotonic()
-            try:
-                # A late answer to the previous request must not pass for the answer to this one.
-                port.reset_input_buffer()
-                port.write(self._protocol.request)
-                frame = read_response(port, self._protocol.terminator, REPLY_TIMEOUT_S, watch, self._stop)
-            except IO_ERRORS as exc:
-                raise PortLost(f"I/O failed: {exc}") from exc
+            # A late answer to the previous request must not pass for the answer to this one. An I/O
+            # error ends the session: PortReader reports it as the port lost ("I/O failed: ...").
+            port.reset_input_buffer()
+            port.write(self._protocol.request)
+            frame = read_response(port, self._protocol.terminator, REPLY_TIMEOUT_S, watch, self._stop)
             if self._stop.is_set():
                 return
             reading = self._to_reading(frame)
