@@ -184,20 +184,21 @@ class HandoverDesk:
         today = self._today()
         manifest = self.current
         self.view = HandoverView(
-            carriers=self._choices(today),
+            carriers=self._choices(today, self.p.service.parked()),
             manifest_id=manifest.manifest_id if manifest else None,
             carrier=manifest.carrier if manifest else None,
             packages=tuple(_line(p) for p in manifest.packages) if manifest else (),
             missing=tuple(_line(p) for p in missing(manifest, today)) if manifest else (),
             closing=manifest.closing if manifest else False)
 
-    def _choices(self, today: list[PackedPackage]) -> tuple[CarrierChoiceView, ...]:
-        parked = {carrier_barcode(p.carrier): p.manifest_id for p in self.p.service.parked()}
+    def _choices(self, today: list[PackedPackage],
+                 parked: list[ParkedManifest]) -> tuple[CarrierChoiceView, ...]:
+        put_aside = {carrier_barcode(p.carrier): p.manifest_id for p in parked}
         choices = []
-        for carrier in self._carriers():
+        for carrier in carriers_of(self._pool, parked):  # the manifests put aside, read once
             waiting = sum(1 for p in today if same_carrier(p.carrier, carrier) and p.handed_over is None)
             choices.append(CarrierChoiceView(carrier, carrier_barcode(carrier), waiting,
-                                             parked.get(carrier_barcode(carrier))))
+                                             put_aside.get(carrier_barcode(carrier))))
         return tuple(choices)
 
     def _carriers(self) -> list[str]:
