@@ -66,7 +66,7 @@ class MessageArea(QFrame):
     def flash(self) -> None:
         """Show the stronger colour of the current level for FLASH_MS, then the normal one."""
         colours = style.LEVELS[self._level]
-        self.setStyleSheet(style.message_style(colours.flash, colours.text))
+        self._set_sheet(style.message_style(colours.flash, colours.text))
         self._flash_timer.start()
 
     def is_flashing(self) -> bool:
@@ -74,7 +74,12 @@ class MessageArea(QFrame):
 
     def _paint(self) -> None:
         colours = style.LEVELS[self._level]
-        self.setStyleSheet(style.message_style(colours.background, colours.text))
+        self._set_sheet(style.message_style(colours.background, colours.text))
+
+    def _set_sheet(self, sheet: str) -> None:
+        """Restyle only on a change of colour: every screen update draws the message area again."""
+        if sheet != self.styleSheet():
+            self.setStyleSheet(sheet)
 
 
 def _label(name: str) -> QLabel:
