@@ -306,10 +306,8 @@ class InspectionPanel(QFrame):
         self.wrong_item.setText(f"⚠ {unit.wrong_item}" if unit.wrong_item else "")
         self.wrong_item.setVisible(unit.wrong_item is not None)
         self.grade.setText(f"Grade {unit.grade}" if unit.grade else "Grade: not yet")
-        background, text = style.disposition_colours(unit.disposition)
         self.disposition.setText(disposition_text(unit.disposition))
-        self.disposition.setStyleSheet(f"background: {background}; color: {text};")
-        self.disposition.setProperty("disposition", unit.disposition or "")
+        style.set_state(self.disposition, "disposition", unit.disposition or "")  # the stylesheet colours it
         self.grade_pad.render(unit)
 
 

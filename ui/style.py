@@ -161,6 +161,13 @@ QPushButton#defectToggle:pressed {{ background: #ffe0b2; }}
 QPushButton#defectToggle[on="true"] {{ background: {DEFECT_ON}; border: 2px solid #8a2e00;
     color: #ffffff; }}
 """
+# The disposition badge of the unit under inspection, in its disposition's colours (neutral for none).
+RETURNS_STYLESHEET += f"""
+QFrame#inspection QLabel#unitDisposition {{ background: {UNKNOWN_DISPOSITION[0]};
+    color: {UNKNOWN_DISPOSITION[1]}; }}
+""" + "".join(f"""QFrame#inspection QLabel#unitDisposition[disposition="{name}"] {{ background: {background};
+    color: {text}; }}
+""" for name, (background, text) in DISPOSITIONS.items())
 STYLESHEET += RETURNS_STYLESHEET
 
 
