@@ -21,15 +21,12 @@ from typing import Any
 from typing import cast as type_cast
 
 from sqlalchemy import (
-    ColumnElement,
     Row,
-    String,
     Table,
     Text,
     bindparam,
     cast,
     func,
-    literal_column,
     select,
     text,
     update,
@@ -293,16 +290,10 @@ class Relay:
             pending = [row for row in window if row.state == "pending"]
             if pending:
                 return pending
-        return s.execute(select(*_COLUMNS).where(_OUTBOX.c.state == "pending", self._this_station())
+        # ix_outbox_station_state: this station's pending rows, already in stationseq order.
+        return s.execute(select(*_COLUMNS).where(_OUTBOX.c.station_id == self.station_id,
+                                                 _OUTBOX.c.state == "pending")
                          .order_by(_OUTBOX.c.stationseq).limit(limit)).all()
-
-    def _this_station(self) -> ColumnElement[bool]:
-        """station_id = this station, read from the pending rows (ix_outbox_due), not the history."""
-        if self.db.dialect == "sqlite":
-            # Without statistics SQLite would walk the (station_id, stationseq) index through every
-            # delivered row; a unary + keeps it on the state index.
-            return literal_column("+outbox.station_id", String) == self.station_id
-        return _OUTBOX.c.station_id == self.station_id
 
     def _held_by_other(self, row: _Row, now: datetime) -> bool:
         return (row.lease_until is not None and row.lease_until >= now
@@ -365,7 +356,8 @@ class Relay:
     def _publish(self, reachable: bool | None, message: str) -> None:
         with self.db.read() as s:  # this station's only, also on a database shared by several
             rows = s.execute(select(_OUTBOX.c.state, func.count())
-                             .where(_OUTBOX.c.state.in_(("pending", "dead")), self._this_station())
+                             .where(_OUTBOX.c.station_id == self.station_id,
+                                    _OUTBOX.c.state.in_(("pending", "dead")))
                              .group_by(_OUTBOX.c.state)).all()
         counts = {str(state): int(n) for state, n in rows}
         self.status = SyncStatus(reachable, message, counts.get("pending", 0), counts.get("dead", 0),
