@@ -80,14 +80,31 @@ class Comparison:
         lines = [f"== {self.name}", *rows,
                  f"goal: p99 ratio <= {self.goal_p99_ratio:g}: {verdict} ({self.p99_ratio:.2f})"]
         lines += [f"note: {note}" for note in self.notes]
-        cpus = os.cpu_count() or 1
-        if self.load_before is not None and self.load_before >= cpus:
-            lines.append(f"warning: load average {self.load_before:.2f} on {cpus} CPUs before the run: "
-                         "other work competed for the CPU, the ratios are not reliable: run again")
-        if self.baseline.p99_ms > NOISY_TAIL * self.baseline.p50_ms:
-            lines.append(f"warning: the baseline's p99 is {self.baseline.p99_ms / self.baseline.p50_ms:.1f}x "
-                         "its p50: the machine was busy, the p99 ratio is not reliable: run again")
+        lines += machine_warnings(self.load_before, self.baseline,
+                                  f"the baseline's p99 is {self.baseline.p99_ms / self.baseline.p50_ms:.1f}x "
+                                  "its p50: the machine was busy, the p99 ratio is not reliable")
         return "\n".join(lines)
+
+
+def machine_warnings(load_before: float | None, baseline: Stats, noisy: str) -> list[str]:
+    """Warnings that the machine was busy: a load average at or above the CPU count before the run,
+    or a baseline whose p99 is over NOISY_TAIL times its p50 (`noisy` says what that means)."""
+    lines: list[str] = []
+    cpus = os.cpu_count() or 1
+    if load_before is not None and load_before >= cpus:
+        lines.append(f"warning: load average {load_before:.2f} on {cpus} CPUs before the run: "
+                     "other work competed for the CPU, the ratios are not reliable: run again")
+    if baseline.p99_ms > NOISY_TAIL * baseline.p50_ms:
+        lines.append(f"warning: {noisy}: run again")
+    return lines
+
+
+def sample_count(quick: bool, n: int | None, quick_n: int, full_n: int) -> int:
+    """How many samples a run takes: `n`, else the quick or the full size."""
+    count = n if n is not None else (quick_n if quick else full_n)
+    if count < 1:
+        raise ValueError("n must be at least 1")
+    return count
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import inch, mm
 from reportlab.pdfgen.canvas import Canvas
 
-from bench.common import Comparison, Stats, load_average, module_main
+from bench.common import Comparison, Stats, load_average, module_main, sample_count
 from printing.barcodes import DOT_PT
 from printing.documents.common import address_lines, format_date, format_datetime, format_weight
 from printing.documents.packing_slip import render_packing_slip
@@ -304,9 +304,7 @@ def _check(document: _Document) -> str:
 
 def run(*, quick: bool = False, n: int | None = None) -> Comparison:
     """Measure the station's renderers and the baseline in this run; `quick` is the smoke-test size."""
-    count = n if n is not None else (QUICK_N if quick else FULL_N)
-    if count < 1:
-        raise ValueError("n must be at least 1")
+    count = sample_count(quick, n, QUICK_N, FULL_N)
     fonts = register_fonts()  # outside the timings: parsing the TTFs happens once per process
     label, slip = make_label(), make_slip()
     documents = (

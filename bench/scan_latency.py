@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bench.common import Comparison, Pty, Stats, load_average, module_main, open_pty
+from bench.common import Comparison, Pty, Stats, load_average, module_main, open_pty, sample_count
 from station.bootstrap import build_station
 from station.config import Config, validate
 from station.demo import DEMO_DATA
@@ -244,9 +244,7 @@ def _write(fd: int, data: bytes) -> None:
 
 def run(*, quick: bool = False, n: int | None = None) -> Comparison:
     """Measure the station and the baseline in this run; `quick` is the small smoke-test size."""
-    count = n if n is not None else (QUICK_N if quick else FULL_N)
-    if count < 1:
-        raise ValueError("n must be at least 1")
+    count = sample_count(quick, n, QUICK_N, FULL_N)
     warmup = mix(WARMUP, "WARM")
     steps = mix(count, "SCAN")
     station: list[float] = []

@@ -22,7 +22,15 @@ from typing import Any, cast
 import requests
 from sqlalchemy import Table, insert, select, update
 
-from bench.common import NOISY_TAIL, Comparison, Stats, load_average, module_main
+from bench.common import (
+    NOISY_TAIL,
+    Comparison,
+    Stats,
+    load_average,
+    machine_warnings,
+    module_main,
+    sample_count,
+)
 from station.demo import DEMO_DATA
 from station.domain.catalog import parse_catalog
 from station.domain.orders import parse_order
@@ -209,21 +217,15 @@ class Throughput(Comparison):
         lines = [f"== {self.name}", *rows,
                  f"goal: events/s ratio >= {self.goal_rate_ratio:g}: {verdict} ({self.rate_ratio:.2f})"]
         lines += [f"note: {note}" for note in self.notes]
-        cpus = os.cpu_count() or 1
-        if self.load_before is not None and self.load_before >= cpus:
-            lines.append(f"warning: load average {self.load_before:.2f} on {cpus} CPUs before the run: "
-                         "other work competed for the CPU, the ratio is not reliable: run again")
-        if self.baseline.p99_ms > NOISY_TAIL * self.baseline.p50_ms:
-            lines.append("warning: the baseline's batches vary a lot (p99 > "
-                         f"{NOISY_TAIL:g}x p50): the machine was busy: run again")
+        lines += machine_warnings(self.load_before, self.baseline,
+                                  f"the baseline's batches vary a lot (p99 > {NOISY_TAIL:g}x p50): "
+                                  "the machine was busy")
         return "\n".join(lines)
 
 
 def run(*, quick: bool = False, n: int | None = None) -> Throughput:
     """Drain `n` events both ways in this run (baseline first, each to its own fresh backend)."""
-    count = n if n is not None else (QUICK_N if quick else FULL_N)
-    if count < 1:
-        raise ValueError("n must be at least 1")
+    count = sample_count(quick, n, QUICK_N, FULL_N)
     with tempfile.TemporaryDirectory(prefix="station-bench-") as work, backend_conditions() as stores:
         db = Database(f"sqlite:///{Path(work) / 'station.db'}")
         try:
