@@ -26,7 +26,7 @@ from station.domain.scan import Scan
 from station.services.views import CarrierChoiceView, HandoverView, ManifestLineView, ScreenState, grams
 from ui import style
 from ui.message_area import MessageArea
-from ui.widgets import setup_scan_table
+from ui.widgets import label, setup_scan_table
 
 Submit = Callable[[Scan], None]
 SCANNED_COLUMNS = ("#", "Order", "Pkg", "Tracking number", "Weight")
@@ -84,8 +84,8 @@ class CarrierButtons(QWidget):
     def __init__(self, submit: Submit | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._submit = submit
-        self.title = _label("chooseTitle", "Carriers with packages packed lately")
-        self.empty = _label("commandsHint", "No packages were packed lately: nothing to hand over.")
+        self.title = label("chooseTitle", "Carriers with packages packed lately")
+        self.empty = label("commandsHint", "No packages were packed lately: nothing to hand over.")
         self.grid = QGridLayout()
         self.grid.setSpacing(16)
         layout = QVBoxLayout(self)
@@ -130,17 +130,17 @@ class HandoverScreen(QWidget):
         self.setStyleSheet(STYLESHEET)
         self.message_area = MessageArea()
         self.carriers = CarrierButtons(submit)
-        self.carrier = _label("handoverCarrier")
-        self.manifest_id = _label("manifestId")
-        self.count = _label("handoverCount")
+        self.carrier = label("handoverCarrier")
+        self.manifest_id = label("manifestId")
+        self.count = label("handoverCount")
         self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.weight = _label("handoverWeight")
+        self.weight = label("handoverWeight")
         self.weight.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.scanned_title = _label("listTitle")
-        self.missing_title = _label("listTitle")
+        self.scanned_title = label("listTitle")
+        self.missing_title = label("listTitle")
         self.scanned = ManifestTable(SCANNED_COLUMNS, "scannedPackages")
         self.missing = ManifestTable(MISSING_COLUMNS, "missingPackages")
-        self.hint = _label("commandsHint", COMMANDS_HINT)
+        self.hint = label("commandsHint", COMMANDS_HINT)
         self.manifest_panel = self._manifest_panel()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 8)
@@ -234,9 +234,3 @@ def _titled(title: QLabel, table: QTableWidget) -> QVBoxLayout:
     column.addWidget(title)
     column.addWidget(table, 1)
     return column
-
-
-def _label(name: str, text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setObjectName(name)  # the stylesheet sizes it by name
-    return label

@@ -30,7 +30,7 @@ from ui import style
 from ui.checklist import Checklist, ElidedLabel
 from ui.message_area import MessageArea
 from ui.packages_panel import PackagesPanel, ScaleReading
-from ui.widgets import setup_scan_table
+from ui.widgets import label, setup_scan_table
 
 COLUMNS = ("SKU", "Name", "Ordered", "Counted")
 ROW_HEIGHT = 38  # 18 pt text with air; six lines fit beside the package cards at 1280×800
@@ -73,19 +73,19 @@ class OrderHeader(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.order_number = _named_label("orderNumber")
+        self.order_number = label("orderNumber")
         self.customer = ElidedLabel("customer", keep=480)  # a long one is shortened, not widening
         self.ship_to = ElidedLabel("shipTo", keep=560)
-        self.carrier = _named_label("carrier")
-        self.progress = _named_label("progress")
+        self.carrier = label("carrier")
+        self.progress = label("progress")
         self.progress.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.progress_bar = QProgressBar()
         self.progress_bar.setTextVisible(False)
         self.progress_bar.setFixedHeight(18)
-        self.package_weight = _named_label("packageWeight")
+        self.package_weight = label("packageWeight")
         self.live_weight = ScaleReading()  # here while there are no package cards to stand over
-        self.gift = _named_label("gift", wrap=True)
-        self.notes = _named_label("notes", wrap=True)
+        self.gift = label("gift", wrap=True)
+        self.notes = label("notes", wrap=True)
         self.carrier.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -141,7 +141,7 @@ class PackingScreen(QWidget):
         self.packages = PackagesPanel()
         self.checklist = Checklist()
         self.side = _side_column(self.packages, self.checklist)
-        self.documents = _named_label("documents")
+        self.documents = label("documents")
         self.documents.setTextFormat(Qt.TextFormat.RichText)
         self.documents.setOpenExternalLinks(True)
         self.documents.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
@@ -219,13 +219,6 @@ def _side_column(packages: PackagesPanel, checklist: Checklist) -> QWidget:
     layout.addStretch(0)  # without inserts, the cards stay at the top
     side.setVisible(False)
     return side
-
-
-def _named_label(name: str, *, wrap: bool = False) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)  # the stylesheet sizes it by name
-    label.setWordWrap(wrap)
-    return label
 
 
 def _set_optional(label: QLabel, prefix: str, text: str | None) -> None:

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableWidget,
@@ -237,11 +236,11 @@ class ReturnHeader(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = _label("rmaNumber")
-        self.resolution = _label("resolution", right=True)
+        self.title = widgets.label("rmaNumber")
+        self.resolution = widgets.label("resolution", right=True)
         self.customer = ElidedLabel("returnCustomer", keep=160)
-        self.order = _label("returnOrder")
-        self.received = _label("receivedCount", right=True)
+        self.order = widgets.label("returnOrder")
+        self.received = widgets.label("receivedCount", right=True)
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setVerticalSpacing(0)
@@ -277,10 +276,10 @@ class InspectionPanel(QFrame):
         self.name = ElidedLabel("unitName", keep=200)
         self.sku = ElidedLabel("unitSku", keep=160)
         self.tracking = ElidedLabel("unitSku", keep=160)  # its serial or lot
-        self.expected = _label("unitExpected")
-        self.wrong_item = _label("wrongItem", wrap=True)
-        self.grade = _label("unitGrade")
-        self.disposition = _label("unitDisposition")
+        self.expected = widgets.label("unitExpected")
+        self.wrong_item = widgets.label("wrongItem", wrap=True)
+        self.grade = widgets.label("unitGrade")
+        self.disposition = widgets.label("unitDisposition")
         self.disposition.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.grade_pad = GradePad(submit)
         layout = QVBoxLayout(self)
@@ -321,7 +320,7 @@ class ReturnsScreen(QWidget):
         self.header = ReturnHeader()
         self.lines = LinesTable()
         self.units = UnitsTable()
-        self.empty = _label("returnsEmpty", wrap=True)
+        self.empty = widgets.label("returnsEmpty", wrap=True)
         self.inspection = InspectionPanel(submit)
         self.grade_pad = self.inspection.grade_pad
         self.return_panel = QWidget()
@@ -373,12 +372,3 @@ def _bold(font: QFont, points: int = 0) -> QFont:
     if points:
         bold.setPointSize(points)
     return bold
-
-
-def _label(name: str, *, right: bool = False, wrap: bool = False) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)  # the stylesheet sizes it by name
-    label.setWordWrap(wrap)
-    if right:
-        label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    return label

@@ -18,9 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 
-def label(name: str, text: str = "") -> QLabel:
+def label(name: str, text: str = "", *, right: bool = False, wrap: bool = False) -> QLabel:
     widget = QLabel(text)
     widget.setObjectName(name)  # the stylesheet sizes it by name
+    widget.setWordWrap(wrap)
+    if right:
+        widget.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     return widget
 
 
