@@ -127,6 +127,7 @@ class Relay:
 
     # -- thread ---------------------------------------------------------------------------------
     def start(self) -> None:
+        self._stop.clear()  # a stopped relay may be started again, like the print queue
         self._thread = threading.Thread(target=self._run, name="outbox-relay", daemon=True)
         self._thread.start()
 

@@ -69,7 +69,7 @@ class ReturnFinder:
                 if body is not None and isinstance(body.get("rma_number"), str):
                     with self._db.unit_of_work() as s:
                         cache_return(s, body)
-                return body if body is not None else None
+                return body
         with self._db.read() as s:
             body = cached_return(s, rma_number=lookup.value) if by_rma else cached_return(
                 s, tracking_number=lookup.value)
