@@ -25,7 +25,7 @@ from station.services.views import StatusView
 from ui import style
 from ui.checklist import ElidedLabel
 from ui.core_api import Core
-from ui.supervisor_panel import PanelFrame, panel_look
+from ui.supervisor_panel import SAID_IN_FULL, PanelFrame, panel_look
 from ui.widgets import button, label, panel_table, row
 
 AskPath = Callable[[QWidget, str], "str | None"]  # (parent, suggested file) -> chosen path or None
@@ -87,7 +87,8 @@ class SyncPanel(PanelFrame):
 
     def __init__(self, core: Core, parent: QWidget | None = None, *, ask_path: AskPath = save_dialog,
                  export_dir: Path | None = None) -> None:
-        super().__init__(core, parent, name="syncPanel", look=PANEL_STYLE, thread="sync-panel")
+        super().__init__(core, parent, name="syncPanel", look=PANEL_STYLE, thread="sync-panel",
+                         said_in_full=SAID_IN_FULL)  # a packer's retry of dead letters is refused
         self.ask_path = ask_path
         self.export_dir = export_dir or Path.home()
         self.snapshot: SyncSnapshot | None = None
