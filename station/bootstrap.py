@@ -119,13 +119,15 @@ class Station:
         leaving a pause for rejected credentials or a backoff: this is the operator's retry."""
         operator = self.desk.operator
         outbox = self._outbox()
-        self.relay.resume()  # any operator may retry sending after rejected credentials
         if operator is None or operator.role != "supervisor":
+            self.relay.resume()  # any operator may retry sending after rejected credentials
             if ids or outbox.counts().dead:
                 raise PermissionError("dead letters are sent again by a supervisor: "
                                       "a supervisor scans their badge, then retries")
             return 0
-        return outbox.retry_dead(ids, actor=Actor(operator.badge, operator.role))
+        moved = outbox.retry_dead(ids, actor=Actor(operator.badge, operator.role))
+        self.relay.resume()  # after the move: a round woken before it would find nothing to send
+        return moved
 
     def export_events(self, path: str, which: Which = "undelivered") -> int:
         """Write the events (by default every one not delivered) as JSON to `path`; how many."""
