@@ -60,15 +60,22 @@ class PlatformPlayer:
     def __init__(self, platform: str = sys.platform) -> None:
         self._platform = platform
         self._running: list[subprocess.Popen[bytes]] = []
+        self._player: tuple[str, ...] | None = None
+        self._looked = False  # PATH is searched once, not on every cue
 
     def command(self, path: Path) -> list[str] | None:
         """The command line that plays `path` here, or None (Windows plays in-process)."""
+        if not self._looked:
+            self._player, self._looked = self._find_player(), True
+        return None if self._player is None else [*self._player, str(path)]
+
+    def _find_player(self) -> tuple[str, ...] | None:
         if self._platform == "darwin" and shutil.which("afplay"):
-            return ["afplay", str(path)]
+            return ("afplay",)
         if self._platform.startswith("linux"):
             for player in self.LINUX_PLAYERS:
                 if shutil.which(player[0]):
-                    return [*player, str(path)]
+                    return player
         return None
 
     def play(self, path: Path) -> bool:
